@@ -1,0 +1,3 @@
+from smsclf.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""``extract(text)``: run every registered recogniser and check their findings together."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from smsclf.evidence import Evidence
+from smsclf.normalize import normalize
+from smsclf.recognizers import RECOGNIZERS
+
+# Numbers inside a case number or a link are part of it, not a phone number or an amount.
+_CONTAINERS = frozenset({"case_number", "document_number"})
+_CONTAINED = frozenset({"channel", "money", "deadline"})
+
+
+def extract(text: str) -> list[Evidence]:
+    """The evidence found in ``text``, sorted by position.
+
+    Raises TypeError for anything but a str.  Only the first
+    :data:`smsclf.normalize.MAX_CHARS` characters are analysed.
+    """
+    doc = normalize(text)
+    if not doc.text.strip():
+        return []
+    found: list[Evidence] = []
+    for recognizer in RECOGNIZERS:
+        found.extend(recognizer.analyze(doc))
+    found = _drop_contained(found)
+    found = _check_court_consistency(found)
+    return sorted(found, key=lambda e: (e.start, -e.end, e.kind))
+
+
+def _drop_contained(found: list[Evidence]) -> list[Evidence]:
+    containers = [(e.start, e.end) for e in found if e.kind in _CONTAINERS
+                  or (e.kind == "channel" and e.details.get("type") == "url")]
+    out = []
+    for e in found:
+        if e.kind in _CONTAINED and not (e.kind == "channel" and e.details.get("type") == "url"):
+            if any(s <= e.start and e.end <= t for s, t in containers):
+                continue
+        out.append(e)
+    return out
+
+
+def _check_court_consistency(found: list[Evidence]) -> list[Evidence]:
+    """Mark case numbers whose court code fits none of the courts the message names."""
+    named = {e.details["code"] for e in found if e.kind == "court" and e.details.get("code")}
+    codes = {e.details["court_code"] for e in found
+             if e.kind == "case_number" and e.details.get("court_code")}
+    if not named or not codes:
+        return found
+    consistent = bool(named & codes)
+    out = []
+    for e in found:
+        if e.kind == "court" and e.details.get("code"):
+            e = dataclasses.replace(
+                e, details={**e.details, "matches_case_number": e.details["code"] in codes})
+        elif (not consistent and e.kind == "case_number" and e.details.get("court_code")
+              and e.details.get("form") == "new"):
+            problems = [*e.details["problems"], "court_mismatch"]
+            e = dataclasses.replace(e, details={**e.details, "valid": False, "problems": problems,
+                                                "courts_named": sorted(named)})
+        out.append(e)
+    return out

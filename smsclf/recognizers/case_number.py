@@ -1,0 +1,211 @@
+"""Case numbers (案号): the post-2016 form, the old 字第 form, and malformed attempts.
+
+Pattern: ``(年)+法院代字+[知]+类型代字+编号+号[之一]`` (DOMAIN.md §1).  Validation:
+the type code is in the official list, the court code is real (or at least well formed),
+the court's level can hold the type, the year is possible for the form.  Numbers of
+arbitration commissions, notaries, police and procuratorates have shapes of their own and
+are reported as ``document_number``, never as court case numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from smsclf.evidence import Evidence
+from smsclf.normalize import NormalizedText
+from smsclf.recognizers.base import make_evidence
+from smsclf.tables import NON_CODE_ABBRS, PROVINCE_ABBRS, tables
+
+_CJK = "\u4e00-\u9fff"
+_CASE = re.compile(
+    rf"(?:(?P<open>[(\[〔【])\s*(?P<year>\d{{4}})\s*[)\]〕】]"
+    rf"|(?<![\d(\[〔【])(?P<year2>(?:19|20)\d{{2}})(?=[{_CJK}]))\s*"
+    rf"(?P<body>[{_CJK}][{_CJK}\d\s()]{{0,18}}?)\s*"
+    rf"(?P<serial>\d{{1,12}})(?P<range>\s*-\s*\d{{1,6}})?\s*号"
+    rf"(?P<suffix>之[一二三四五六七八九十]+)?"
+)
+# "案件编号：20241128003": an identifier that is labelled as a case number but has no
+# official form at all.
+_LABELLED = re.compile(
+    rf"(?:案号|案件编号|案件号|立案号|立案编号|案卷号|诉讼编号|案件单号)\s*[:为是]?\s*"
+    rf"(?P<id>[a-z0-9][a-z0-9\-]{{3,24}}|[{_CJK}]{{0,4}}\d[{_CJK}a-z0-9\-]{{3,24}})"
+)
+# "深南劳人仲案〔2024〕12号", "法〔2015〕137号": document numbers of other bodies.
+_DOCUMENT = re.compile(
+    rf"(?P<prefix>[{_CJK}()]{{1,16}})\s*[〔(\[]\s*(?P<year>\d{{4}})\s*[〕)\]]\s*"
+    rf"(?:[{_CJK}]{{0,3}}字)?\s*第?\s*(?P<serial>\d{{1,8}})\s*号"
+)
+_ISSUER_BEFORE = re.compile(rf"[{_CJK}]{{1,10}}$")
+_SYSTEMS = (("仲", "arbitration"), ("证", "notary"), ("检", "procuratorate"),
+            ("律", "law_firm"), ("公", "police"), ("警", "police"))
+_TYPE_HINT = re.compile("[初终执督申再调保监撤特催破清赔救辖]|字第")
+_CHINESE_DIGITS = "一二三四五六七八九十"
+
+
+def _court_level(code: str) -> str | None:
+    court = tables().courts.get(code)
+    if court:
+        return court.level
+    if code == "最高法":
+        return "supreme"
+    digits = len(code) - 1
+    return {0: "high", 2: "intermediate", 4: "basic"}.get(digits)
+
+
+class CaseNumberRecognizer:
+    """Finds case numbers, parses them and lists what is wrong with them."""
+
+    name = "case_number"
+    kind = "case_number"
+
+    def __init__(self, current_year: int | None = None) -> None:
+        self.current_year = current_year
+
+    def analyze(self, doc: NormalizedText) -> list[Evidence]:
+        text = doc.text
+        found: list[Evidence] = []
+        taken: list[tuple[int, int]] = []
+        for m in _CASE.finditer(text):
+            body = re.sub(r"\s+", "", m.group("body"))
+            if re.search("[年月日]", body) or (m.group("year2") and not _TYPE_HINT.search(body)):
+                continue  # a date or a document title, not a case number
+            issuer = _ISSUER_BEFORE.search(text, 0, m.start())
+            system = self._system(issuer.group()) if issuer else "court"
+            if system != "court" and not self._has_court_code(body):
+                continue  # "浦劳人仲（2026）办字第6274号": left to the document pattern
+            details = self._parse(m, body)
+            kind = "document_number" if details.get("system", "court") != "court" else self.kind
+            found.append(make_evidence(doc, kind, m.start(), m.end(), details))
+            taken.append((m.start(), m.end()))
+        for m in _DOCUMENT.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            prefix = m.group("prefix")
+            system = next((name for mark, name in _SYSTEMS if mark in prefix), "other")
+            details = {"system": system, "year": int(m.group("year")), "issuer": prefix,
+                       "serial": m.group("serial")}
+            found.append(make_evidence(doc, "document_number", m.start(), m.end(), details))
+            taken.append((m.start(), m.end()))
+        for m in _LABELLED.finditer(text):
+            s, e = m.span("id")
+            if any(a < e and s < b for a, b in taken):
+                continue
+            details = {"form": "nonstandard", "raw": m.group("id"), "valid": False,
+                       "problems": ["not_official_form"]}
+            found.append(make_evidence(doc, self.kind, s, e, details))
+        return found
+
+    def _parse(self, m: re.Match[str], body: str) -> dict:
+        year = int(m.group("year") or m.group("year2"))
+        serial = m.group("serial")
+        problems: list[str] = []
+        notes: list[str] = []
+        details: dict = {"year": year, "serial": int(serial)}
+        if m.group("suffix"):
+            details["suffix"] = m.group("suffix")
+        if m.group("range"):
+            details["range_end"] = int(re.sub(r"\D", "", m.group("range")))
+        if m.group("open") in ("〔", "[", "【"):
+            notes.append("nonstandard_brackets")
+        if not m.group("open"):
+            problems.append("missing_brackets")
+        old = body.endswith("字第") or body.endswith("字")
+        if old or body.endswith("第"):
+            core = re.sub("(字第|字|第)$", "", body)
+            system = self._system(core)
+            if system != "court":
+                return {**details, "system": system, "issuer": core}
+            details.update(form="old", court_abbr=core)
+            type_code = self._longest_type_suffix(core)
+            if type_code:
+                details["type_code"] = type_code
+            if not old:
+                problems.append("malformed")
+            if year >= 2016:
+                problems.append("old_form_after_2015")
+        else:
+            details["form"] = "new"
+            self._parse_new(body, details, problems)
+            if details.get("system", "court") != "court":
+                return details
+            if year < 2016:
+                problems.append("new_form_before_2016")
+        current = self.current_year or date.today().year
+        if year > current:
+            problems.append("future_year")
+        elif year < 1950:
+            problems.append("implausible_year")
+        if serial.startswith("0"):
+            problems.append("leading_zero_serial")
+        elif len(serial) > 7 and details.get("type_code") != "刑核":
+            problems.append("implausible_serial")
+        details.update(valid=not problems, problems=problems)
+        if notes:
+            details["notes"] = notes
+        return details
+
+    @staticmethod
+    def _system(core: str) -> str:
+        if re.match(r"^(最高法|[" + "".join(PROVINCE_ABBRS) + r"]\d{2,4})", core):
+            return "court"
+        for mark, system in _SYSTEMS:
+            if mark in core[:-1] or (mark == "仲" and mark in core):
+                return system
+        return "court"
+
+    @staticmethod
+    def _has_court_code(body: str) -> bool:
+        return bool(re.match(r"^(最高法|[" + "".join(PROVINCE_ABBRS) + r"]\d{2,4})", body))
+
+    @staticmethod
+    def _longest_type_suffix(core: str) -> str | None:
+        types = tables().case_types
+        for i in range(len(core)):
+            if core[i:] in types:
+                return core[i:]
+        return None
+
+    def _parse_new(self, body: str, details: dict, problems: list[str]) -> None:
+        t = tables()
+        m = re.match(r"^(最高法|[^\d()]\d{4}(?!\d)|[^\d()]\d{2}(?!\d)|[^\d()]\d+)", body)
+        if m is None and body[:1] in PROVINCE_ABBRS:
+            m = re.match(r"^.", body)
+        rest = body[m.end():] if m else body
+        code = m.group(0) if m else None
+        if code is None:
+            system = self._system(body)
+            if system != "court":
+                details.update(system=system, issuer=body)
+                return
+            problems.append("missing_court_code")
+        else:
+            details["court_code"] = code
+            abbr = code[0] if code != "最高法" else ""
+            if abbr and abbr not in PROVINCE_ABBRS:
+                problems.append("invalid_court_code")
+                if abbr in NON_CODE_ABBRS:
+                    details["note"] = "province abbreviation that is not a court code"
+            elif code != "最高法" and len(code) - 1 not in (0, 2, 4):
+                problems.append("invalid_court_code")
+            elif code in t.courts:
+                court = t.courts[code]
+                details.update(court_name=court.name, court_level=court.level)
+            else:
+                problems.append("unknown_court_code")
+        if rest.startswith("知"):
+            details["special"] = "知"
+            rest = rest[1:]
+        rest = rest.replace("(", "").replace(")", "")
+        if not rest:
+            problems.append("missing_type_code")
+            return
+        details["type_code"] = rest
+        case_type = t.case_types.get(rest)
+        if case_type is None:
+            problems.append("unknown_type_code")
+            return
+        details["type_meaning"] = case_type.meaning
+        level = _court_level(code) if code and "invalid_court_code" not in problems else None
+        if level and level not in case_type.levels:
+            problems.append("level_mismatch")

@@ -1,0 +1,177 @@
+"""Channels a message asks the reader to use: numbers, links, WeChat, QQ, bank cards.
+
+Real courts use 12368, their landlines and official platforms (``*.court.gov.cn`` and a
+few delivery platforms, DOMAIN.md §3.2); scammers and collectors use mobiles, WeChat,
+personal bank cards and links to other domains.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from smsclf import resources
+from smsclf.evidence import Evidence
+from smsclf.normalize import NormalizedText
+from smsclf.recognizers.base import make_evidence, preceded_by
+
+_TLDS = ("com|cn|net|org|top|xyz|vip|cc|icu|club|info|me|io|co|app|site|online|shop|link|"
+         "ltd|wang|ink|pro|biz|tv|live|fun|store|tech|work|life|asia|hk|tk|ml|ga|gq|cf")
+_URL = re.compile(
+    r"(?:(?P<scheme>https?)://)?"
+    r"(?P<host>(?:\d{1,3}(?:\.\d{1,3}){3})|(?:[a-z0-9](?:[a-z0-9\-]{0,62})\.)+(?:[a-z]{2,12}))"
+    r"(?P<port>:\d{1,5})?(?P<path>/[\x21-\x7e]*)?"
+)
+_DIGITS = re.compile(r"(?<![\d.a-z])\+?\d(?:\d|[\- ](?=\d)){2,30}(?![\d])")
+_MASKED_MOBILE = re.compile(r"(?<!\d)1[3-9]\d[*x]{4}\d{4}(?!\d)")
+_WECHAT = re.compile(
+    r"(?:微信|vx|wx|weixin)\s*号?\s*[:]?\s*(?P<id>[a-z][-_a-z0-9]{5,19}|1[3-9]\d{9})"
+)
+_QQ = re.compile(r"qq\s*号?\s*(?:群)?\s*[:]?\s*(?P<id>[1-9]\d{4,10})(?!\d)")
+_PHONE_CONTEXT = ("电话", "热线", "致电", "拨打", "联系", "来电", "tel", "座机")
+_CARD_CONTEXT = ("卡号", "账号", "账户", "帐号", "帐户", "银行卡", "转账", "汇款", "转入")
+
+
+@lru_cache(maxsize=1)
+def _domains() -> dict[str, str]:
+    return {r["domain"]: r["class"] for r in resources.read_tsv("domains.tsv")}
+
+
+def domain_class(host: str) -> str:
+    """``court_gov``, ``court_platform``, ``gov``, ``shortener``, ``suspicious_tld``,
+    ``ip_address``, ``lookalike`` or ``other`` for a host name."""
+    table = _domains()
+    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host):
+        return table.get(host, "ip_address")
+    labels = host.split(".")
+    for i in range(len(labels)):
+        cls = table.get(".".join(labels[i:]))
+        if cls:
+            if cls in ("court_gov", "court_platform", "gov") or not _lookalike(host):
+                return cls
+            break
+    return "lookalike" if _lookalike(host) else "other"
+
+
+def _lookalike(host: str) -> bool:
+    return any(w in host for w in ("court", "12368", "fayuan", "gov", "fy"))
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check digit of bank-card numbers."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+@lru_cache(maxsize=1)
+def _number_prefixes() -> list[tuple[str, str]]:
+    """(prefix, class) from ``data/senders.tsv``, longest prefix first."""
+    rows = [(r["pattern"].lstrip("+"), r["class"]) for r in resources.read_tsv("senders.tsv")]
+    return sorted(rows, key=lambda r: len(r[0]), reverse=True)
+
+
+# class of senders.tsv -> (channel type, digit counts it must have, official)
+_CLASS_TYPES = {
+    "court": ("court_hotline", (5,), True),
+    "bank_service": ("service_number", (5,), True),
+    "service": ("service_number", (5, 10), True),
+    "carrier": ("service_number", (5,), True),
+    "anti_fraud": ("service_number", (5,), True),
+    "enterprise": ("enterprise_sms", tuple(range(8, 21)), False),
+    "enterprise_marketing": ("enterprise_sms", tuple(range(8, 21)), False),
+    "mobile": ("mobile", (11,), False),
+}
+
+
+def classify_number(digits: str, plus: bool, text: str, pos: int) -> dict | None:
+    """What a string of digits is, from its prefix (``data/senders.tsv``), its length and
+    the words before it."""
+    if plus or digits.startswith("00"):
+        rest = digits[2:] if plus and digits.startswith("86") else digits
+        rest = rest[4:] if rest.startswith("0086") else rest
+        if re.fullmatch(r"1[3-9]\d{9}", rest):
+            return {"type": "mobile", "official": False}
+        return {"type": "international", "official": False}
+    if re.fullmatch(r"0\d{2,3}12368", digits):
+        return {"type": "court_hotline", "official": True}
+    for prefix, cls in _number_prefixes():
+        if digits.startswith(prefix) and cls in _CLASS_TYPES:
+            type_, lengths, official = _CLASS_TYPES[cls]
+            if len(digits) in lengths:
+                return {"type": type_, "official": official}
+    n = len(digits)
+    if 10 <= n <= 12 and digits.startswith("0"):
+        return {"type": "landline", "official": None}
+    if n in (7, 8) and preceded_by(text, pos, _PHONE_CONTEXT):
+        return {"type": "landline", "official": None}
+    if 16 <= n <= 19 and luhn_ok(digits):
+        return {"type": "bank_card", "official": False}
+    if 12 <= n <= 25 and preceded_by(text, pos, _CARD_CONTEXT, window=10):
+        return {"type": "bank_account", "official": False}
+    return None
+
+
+class ChannelRecognizer:
+    """Finds phone numbers, links, WeChat and QQ ids and bank cards."""
+
+    name = "channel"
+    kind = "channel"
+
+    def analyze(self, doc: NormalizedText) -> list[Evidence]:
+        text = doc.text
+        found: list[Evidence] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(start: int, end: int, details: dict) -> None:
+            found.append(make_evidence(doc, self.kind, start, end, details))
+            taken.append((start, end))
+
+        for m in _URL.finditer(text):
+            host = m.group("host")
+            is_ip = host[0].isdigit()
+            if not m.group("scheme") and (is_ip or host.rsplit(".", 1)[-1] not in _TLDS.split("|")):
+                continue
+            if not m.group("scheme") and not m.group("path") and host.count(".") < 1:
+                continue
+            cls = domain_class(host)
+            add(m.start(), m.end(), {"type": "url", "host": host, "domain_class": cls,
+                                     "official": cls in ("court_gov", "court_platform")})
+        for pattern, kind in ((_WECHAT, "wechat"), (_QQ, "qq")):
+            for m in pattern.finditer(text):
+                if self._overlaps(m.span("id"), taken):
+                    continue
+                add(m.start("id"), m.end("id"), {"type": kind, "official": False})
+        for m in _MASKED_MOBILE.finditer(text):
+            if not self._overlaps(m.span(), taken):
+                add(m.start(), m.end(), {"type": "mobile", "official": False, "masked": True})
+        for m in _DIGITS.finditer(text):
+            if self._overlaps(m.span(), taken):
+                continue
+            self._numbers(text, m, add)
+        return found
+
+    @staticmethod
+    def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+        return any(s < span[1] and span[0] < e for s, e in taken)
+
+    @staticmethod
+    def _numbers(text: str, m: re.Match[str], add) -> None:
+        raw = m.group()
+        plus = raw.startswith("+")
+        digits = re.sub(r"\D", "", raw)
+        details = classify_number(digits, plus, text, m.start())
+        if details is not None:
+            add(m.start(), m.end(), details)
+            return
+        # "12368 13812345678": separate numbers that the pattern joined
+        for part in re.finditer(r"\d+(?:-\d+)*", raw):
+            pdigits = part.group().replace("-", "")
+            start = m.start() + part.start()
+            pd = classify_number(pdigits, False, text, start)
+            if pd is not None:
+                add(start, m.start() + part.end(), pd)

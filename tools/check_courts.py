@@ -1,0 +1,68 @@
+"""Compare smsclf/data/courts.tsv with the 2014 LexisNexis court-name list (reference only).
+
+Why: the 2014 list (/work/shared/data/court_names_standard_2014.txt, not shippable) is the only
+broad list of real court names we have; coverage against it finds naming-rule mistakes.
+Not shipped, not a test. Run: python tools/check_courts.py [--sample N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "smsclf" / "data"
+REFERENCE = Path("/work/shared/data/court_names_standard_2014.txt")
+CATEGORIES = [
+    ("railway", "铁路"),
+    ("forestry", "林区|林业"),
+    ("land reclamation", "农垦"),
+    ("xpcc", "兵团"),
+    ("zone", "开发区|园区|新区|实验区|高新|经济|城郊"),
+    ("maritime", "海事"),
+]
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sample", type=int, default=40, help="missing names to print")
+    args = ap.parse_args()
+    fulls = sorted(
+        (p["full_name"] for p in read_tsv(DATA / "provinces.tsv")), key=len, reverse=True
+    )
+    prefix = re.compile("^(" + "|".join(map(re.escape, fulls)) + ")")
+
+    def strip(name: str) -> str:
+        return prefix.sub("", name)
+
+    courts = read_tsv(DATA / "courts.tsv")
+    main_names = {strip(c["name"]) for c in courts}
+    all_names = main_names | {strip(a) for c in courts for a in c["aliases"].split("|") if a}
+    lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    ref = list(dict.fromkeys(strip(x.strip()) for x in lines if x.strip().endswith("法院")))
+    hit_main = [n for n in ref if n in main_names]
+    missing = [n for n in ref if n not in all_names]
+    total = len(ref)
+    print(f"reference names: {total}")
+    print(f"matched by main name: {len(hit_main)} ({len(hit_main) / total:.1%})")
+    print(f"matched by name or alias: {total - len(missing)} ({1 - len(missing) / total:.1%})")
+    kinds: Counter[str] = Counter()
+    for n in missing:
+        kinds[next((k for k, pat in CATEGORIES if re.search(pat, n)), "other")] += 1
+    print("missing by kind:", ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
+    step = max(1, len(missing) // max(1, args.sample))
+    print(f"sample of missing names (every {step}th):")
+    for n in missing[::step][: args.sample]:
+        print("  " + n)
+
+
+if __name__ == "__main__":
+    main()
