@@ -27,6 +27,149 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _classifier(model_dir: str | None):
+    from smsclf.classifier import Classifier, default_classifier
+
+    return Classifier.load(model_dir) if model_dir else default_classifier()
+
+
+def _print_result(text: str, result) -> None:
+    print(f"label: {result.label}")
+    print(f"authenticity: {result.authenticity:.3f}   (P(genuine) / (P(genuine) + P(fake)))")
+    print("probabilities: " + ", ".join(f"{k} {v:.3f}" for k, v in result.probabilities.items()))
+    if result.reasons:
+        print("reasons:")
+        for r in result.reasons:
+            print(f"  {r.contribution:+.2f}  {r.en} / {r.zh}")
+    shown = [e for e in result.evidence if e.kind in ("case_number", "court", "channel", "threat")]
+    if shown:
+        print("evidence:")
+        for e in shown:
+            problems = e.details.get("problems")
+            note = f"  problems: {', '.join(problems)}" if problems else ""
+            kind = e.details.get("type") or e.details.get("category") or ""
+            print(f"  {e.kind:<12} {e.text}  {kind}{note}")
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    clf = _classifier(args.model)
+    if args.input:
+        return _classify_file(clf, args)
+    if args.text is None:
+        raise SystemExit("smsclf classify: give TEXT, - for standard input, or --input FILE")
+    text = _read_text_arg(args.text)
+    result = clf.classify(text)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_result(text, result)
+    return 0
+
+
+def _classify_file(clf, args: argparse.Namespace) -> int:
+    import csv
+    from pathlib import Path
+
+    from smsclf.data_io import file_format, read_examples
+
+    out_path = Path(args.output) if args.output else None
+    out_kind = file_format(out_path) if out_path else "jsonl"
+    texts = (ex.text for ex in read_examples(args.input, labelled=False, fmt=args.format))
+    out = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout
+    labels = ("genuine", "fake", "unrelated")
+    try:
+        writer = None
+        if out_kind in ("csv", "tsv"):
+            writer = csv.writer(out, delimiter="," if out_kind == "csv" else "\t")
+            writer.writerow(["text", "label", "authenticity", *[f"p_{k}" for k in labels],
+                             "reasons"])
+        n = 0
+        batch: list[str] = []
+
+        def flush() -> None:
+            nonlocal n
+            for text, result in zip(batch, clf.classify_many(batch, n_jobs=args.n_jobs),
+                                    strict=True):
+                if writer is not None:
+                    writer.writerow([text, result.label, f"{result.authenticity:.6f}",
+                                     *[f"{result.probabilities[k]:.6f}" for k in labels],
+                                     "; ".join(r.en for r in result.reasons)])
+                elif out_kind == "txt":
+                    out.write(f"{result.label}\t{result.authenticity:.4f}\t{text}\n")
+                else:
+                    out.write(json.dumps({"text": text, **result.to_dict()},
+                                         ensure_ascii=False) + "\n")
+            n += len(batch)
+            batch.clear()
+            if n >= 1000 and not args.quiet:
+                print(f"\r{n:,} messages classified", end="", file=sys.stderr, flush=True)
+
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= 1000 * max(1, args.n_jobs):
+                flush()
+        flush()
+        if n >= 1000 and not args.quiet:
+            print(file=sys.stderr)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from smsclf.train import C_GRID, EVIDENCE_SCALES, train_model
+
+    manifest = train_model(
+        args.data, args.out, dev=args.dev, test=args.test,
+        c_grid=tuple(args.C) if args.C else C_GRID,
+        scales=tuple(args.evidence_scale) if args.evidence_scale else EVIDENCE_SCALES,
+        min_df=args.min_df, min_per_label=args.min_per_label,
+    )
+    from smsclf.metrics import format_report
+
+    print(f"model written to {args.out}")
+    hp = manifest["hyperparameters"]
+    print(f"C={hp['C']} evidence_scale={hp['evidence_scale']} temperature={hp['temperature']}")
+    for name, m in manifest["metrics"].items():
+        print(format_report(m, title=f"-- {name} --"))
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from smsclf.data_io import read_labelled
+    from smsclf.metrics import evaluate, format_report
+
+    clf = _classifier(args.model)
+    examples = read_labelled(args.data, min_per_label=0)
+    results = clf.classify_many([e.text for e in examples], n_jobs=args.n_jobs)
+    proba = np.array([[r.probabilities[k] for k in clf.labels] for r in results])
+    m = evaluate([e.label for e in examples], proba, clf.labels)
+    if args.json:
+        print(json.dumps(m, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(m, title=f"{', '.join(args.data)} ({m['n']} messages)"))
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    """The benchmark suite lives in the checkout (``benchmarks/``), not in the package."""
+    import os
+    from pathlib import Path
+
+    if not (Path.cwd() / "benchmarks" / "run.py").is_file():
+        print("smsclf bench: error: run it from a checkout of the smsclf repository "
+              "(benchmarks/run.py not found in the current directory)", file=sys.stderr)
+        return 2
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    from benchmarks.run import main as bench_main
+
+    return bench_main(args.args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smsclf", description="Is the legal action claimed in a Chinese SMS real?"
@@ -36,9 +179,56 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text", help="the message, or - to read it from standard input")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("classify", help="is the legal claim of a message genuine or fake?")
+    p.add_argument("text", nargs="?", help="the message, or - to read it from standard input")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--model", help="a model directory (default: the shipped model)")
+    p.add_argument("--input", help="classify every message of a file (.jsonl with a 'text' "
+                   "field, .csv/.tsv with a 'text' column, or .txt with one message a line)")
+    p.add_argument("--format", choices=["jsonl", "csv", "tsv", "txt"],
+                   help="format of --input when its extension does not tell")
+    p.add_argument("--output", help="where to write results (.jsonl, .csv, .tsv or .txt; "
+                   "default: JSONL on standard output)")
+    p.add_argument("--n-jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
+    p.set_defaults(func=_cmd_classify)
+
+    p = sub.add_parser("train", help="train a model on labelled data")
+    p.add_argument("--data", nargs="+", required=True, help="labelled .jsonl/.csv/.tsv files")
+    p.add_argument("--out", required=True, help="the model directory to write")
+    p.add_argument("--dev", nargs="+", help="labelled dev files for choosing C "
+                   "(default: a deterministic 15%% of --data)")
+    p.add_argument("--test", nargs="+", help="labelled test files; metrics go to the manifest")
+    p.add_argument("--C", type=float, nargs="+", help="regularisation values to try")
+    p.add_argument("--evidence-scale", type=float, nargs="+", help="evidence scales to try")
+    p.add_argument("--min-df", type=int, default=2, help="minimum document frequency of terms")
+    p.add_argument("--min-per-label", type=int, default=10,
+                   help="refuse to train with fewer examples of a label")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("evaluate", help="measure a model on labelled data")
+    p.add_argument("--data", nargs="+", required=True, help="labelled .jsonl/.csv/.tsv files")
+    p.add_argument("--model", help="a model directory (default: the shipped model)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--n-jobs", type=int, default=1, help="worker processes")
+    p.set_defaults(func=_cmd_evaluate)
+
+    # "+" as prefix: every option (--quick, --model, -h) goes through to benchmarks/run.py
+    p = sub.add_parser("bench", help="run the speed benchmark (from a checkout); "
+                       "options as benchmarks/run.py", add_help=False, prefix_chars="+")
+    p.add_argument("args", nargs=argparse.REMAINDER, help="options of benchmarks/run.py")
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from smsclf.data_io import DataError
+    from smsclf.model import ModelError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (DataError, ModelError) as exc:
+        print(f"smsclf {args.command}: error: {exc}", file=sys.stderr)
+        return 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from smsclf.evidence import Evidence
-from smsclf.normalize import normalize
+from smsclf.normalize import NormalizedText, normalize
 from smsclf.recognizers import RECOGNIZERS
 
 # Numbers inside a case number or a link are part of it, not a phone number or an amount.
@@ -19,7 +19,11 @@ def extract(text: str) -> list[Evidence]:
     Raises TypeError for anything but a str.  Only the first
     :data:`smsclf.normalize.MAX_CHARS` characters are analysed.
     """
-    doc = normalize(text)
+    return extract_normalized(normalize(text))
+
+
+def extract_normalized(doc: NormalizedText) -> list[Evidence]:
+    """``extract`` for a text already normalised (the classifier normalises once)."""
     if not doc.text.strip():
         return []
     found: list[Evidence] = []

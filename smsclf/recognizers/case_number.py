@@ -71,7 +71,7 @@ class CaseNumberRecognizer:
             if re.search("[年月日]", body) or (m.group("year2") and not _TYPE_HINT.search(body)):
                 continue  # a date or a document title, not a case number
             issuer = _ISSUER_BEFORE.search(text, 0, m.start())
-            system = self._system(issuer.group()) if issuer else "court"
+            system = self._issuer_system(issuer.group()) if issuer else "court"
             if system != "court" and not self._has_court_code(body):
                 continue  # "浦劳人仲（2026）办字第6274号": left to the document pattern
             details = self._parse(m, body)
@@ -152,6 +152,16 @@ class CaseNumberRecognizer:
         for mark, system in _SYSTEMS:
             if mark in core[:-1] or (mark == "仲" and mark in core):
                 return system
+        return "court"
+
+    @staticmethod
+    def _issuer_system(before: str) -> str:
+        """The body whose name stands right before the bracket ("浦劳人仲（2026）…",
+        "清公清新(交警)受案字（2023）…"); words further back ("…公司…一案") do not count."""
+        if "仲" in before[-3:]:
+            return "arbitration"
+        if re.search("交警|公安|警", before[-6:]):
+            return "police"
         return "court"
 
     @staticmethod

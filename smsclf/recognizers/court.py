@@ -21,6 +21,8 @@ _STOP = set(
     "在向被已的由将到于是你您我请对经并与及或从让给把其该此本贵等过录打注意可按以至内前后日也即往去用和子"
 )
 _MAX_UNKNOWN = 14
+# A court's name says where it sits; without one of these it names no court.
+_PLACE_MARKS = frozenset("省市县区州盟旗")
 # Generic words that end a court's name; the words before them are an attempt at a name.
 _PLAIN = frozenset({
     "法院", "人民法院", "中级人民法院", "高级人民法院",
@@ -123,6 +125,8 @@ class CourtRecognizer:
             return start + i, {"valid": False, "problems": ["no_court_named"], "named": False}
         if any(p.search(candidate) for p in wrong_level):
             return start, {"valid": False, "problems": ["wrong_level_word"], "named": True}
-        if candidate in named:
-            return start, {"valid": False, "problems": ["no_court_named"], "named": False}
+        if candidate in named or not any(ch in _PLACE_MARKS for ch in candidate[:-2]):
+            # "法院", "案子法院": a court is mentioned, but no place names it
+            first = start if candidate in named else end - 2
+            return first, {"valid": False, "problems": ["no_court_named"], "named": False}
         return start, {"valid": False, "problems": ["unknown_court"], "named": True}

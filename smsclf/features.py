@@ -1,0 +1,187 @@
+"""Features: the evidence of ``extract`` as named numbers, and the words of the message.
+
+Every evidence feature has a name (``case.problem.level_mismatch``) and a description in
+Chinese and English (``data/features.tsv``), so that a weight can be read and a verdict
+explained.  The few conjunctions (``combo.*``) are the combinations DOMAIN.md §5.3 and
+LABELS.md name as decisive, which a linear model cannot form by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from smsclf import resources
+from smsclf.evidence import Evidence
+from smsclf.extract import extract_normalized
+from smsclf.normalize import NormalizedText, normalize
+from smsclf.recognizers.phrases import lexicon
+from smsclf.tokenize import terms, words
+
+#: Bumped whenever the features a text yields change; stored in each model's manifest.
+FEATURE_VERSION = 1
+
+CASE_PROBLEMS = (
+    "unknown_type_code", "unknown_court_code", "invalid_court_code", "level_mismatch",
+    "court_mismatch", "future_year", "new_form_before_2016", "old_form_after_2015",
+    "leading_zero_serial", "missing_brackets", "missing_court_code", "missing_type_code",
+    "not_official_form", "implausible_serial", "malformed",
+)
+COURT_PROBLEMS = (
+    "unknown_court", "invented_institution", "wrong_level_word", "fake_department",
+    "no_court_named",
+)
+CHANNEL_TYPES = (
+    "court_hotline", "service_number", "mobile", "landline", "enterprise_sms", "international",
+    "wechat", "qq", "bank_card", "bank_account",
+)
+URL_CLASSES = (
+    "court_gov", "court_platform", "gov", "shortener", "suspicious_tld", "ip_address",
+    "lookalike", "other",
+)
+DOCUMENT_SYSTEMS = ("arbitration", "notary", "procuratorate", "law_firm", "police", "other")
+_PRIVATE = frozenset({"mobile", "wechat", "qq", "bank_card", "bank_account"})
+_THREATS = ("threat_third_party", "threat_visit", "threat_criminal", "threat_shaming",
+            "threat_asset")
+
+
+@lru_cache(maxsize=1)
+def evidence_feature_names() -> tuple[str, ...]:
+    """The names of the evidence features, in the order of the feature vector."""
+    _, categories = lexicon()
+    names = ["case.any", "case.valid", "case.old_form", "case.enforcement", "case.criminal"]
+    names += [f"case.problem.{p}" for p in CASE_PROBLEMS]
+    names += [f"docnum.{s}" for s in DOCUMENT_SYSTEMS]
+    names += ["court.real", "court.ambiguous", "court.matches_case"]
+    names += [f"court.problem.{p}" for p in COURT_PROBLEMS]
+    names += [f"channel.{t}" for t in CHANNEL_TYPES]
+    names += [f"url.{c}" for c in URL_CLASSES]
+    names += [f"lex.{c}" for c in categories]
+    names += ["sender.start", "sender.end", "sender.court", "sender.vague", "money.any",
+              "money.large", "deadline.any", "deadline.within_24h"]
+    names += [
+        "combo.court_claim_with_private_channel",
+        "combo.legal_claim_unidentified_sender",
+        "combo.valid_case_with_official_channel",
+        "combo.legal_claim_with_threat",
+        "combo.legal_claim_with_payment_request",
+        "combo.brand_sender_with_service_number",
+    ]
+    return tuple(names)
+
+
+@lru_cache(maxsize=1)
+def descriptions() -> dict[str, tuple[str, str]]:
+    """Feature name -> (Chinese, English) description, from ``data/features.tsv``."""
+    return {r["name"]: (r["zh"], r["en"]) for r in resources.read_tsv("features.tsv")}
+
+
+def describe(name: str) -> tuple[str, str]:
+    """A readable (Chinese, English) description of any feature name."""
+    if name.startswith("w:"):
+        return f"词语“{name[2:]}”", f"the word “{name[2:]}”"
+    if name.startswith("b:"):
+        return f"词组“{name[2:]}”", f"the phrase “{name[2:]}”"
+    return descriptions().get(name, (name, name))
+
+
+def evidence_features(evidence: list[Evidence]) -> dict[str, float]:
+    """The active evidence features (value 1.0) of a message."""
+    f: set[str] = set()
+    for e in evidence:
+        d = e.details
+        if e.kind == "case_number":
+            f.add("case.any")
+            if d.get("valid"):
+                f.add("case.valid")
+            if d.get("form") == "old":
+                f.add("case.old_form")
+            type_code = d.get("type_code") or ""
+            if type_code.startswith("执"):
+                f.add("case.enforcement")
+            if type_code.startswith("刑"):
+                f.add("case.criminal")
+            f.update(f"case.problem.{p}" for p in d.get("problems", ()))
+        elif e.kind == "document_number":
+            f.add(f"docnum.{d.get('system', 'other')}")
+        elif e.kind == "court":
+            if d.get("valid"):
+                f.add("court.ambiguous" if d.get("ambiguous") else "court.real")
+            if d.get("matches_case_number"):
+                f.add("court.matches_case")
+            f.update(f"court.problem.{p}" for p in d.get("problems", ()))
+        elif e.kind == "channel":
+            if d["type"] == "url":
+                f.add(f"url.{d['domain_class']}")
+            else:
+                f.add(f"channel.{d['type']}")
+        elif e.kind in ("phrase", "threat"):
+            f.add(f"lex.{d['category']}")
+        elif e.kind == "sender":
+            f.add(f"sender.{d['position']}")
+        elif e.kind == "money":
+            f.add("money.any")
+            if d["amount"] >= 10000:
+                f.add("money.large")
+        elif e.kind == "deadline":
+            f.add("deadline.any")
+            if d.get("hours") is not None and d["hours"] <= 24:
+                f.add("deadline.within_24h")
+    _sender_features(evidence, f)
+    _combinations(f)
+    names = set(evidence_feature_names())
+    # sorted: the order of summation, and so the last bit of a score, must not depend on
+    # the process's string-hash seed
+    return {name: 1.0 for name in sorted(f) if name in names}
+
+
+def _sender_features(evidence: list[Evidence], f: set[str]) -> None:
+    senders = [e for e in evidence if e.kind == "sender"]
+    for s in senders:
+        inside = [e for e in evidence if s.start <= e.start and e.end <= s.end and e is not s]
+        if any(e.kind == "court" and e.details.get("valid") for e in inside):
+            f.add("sender.court")
+        if any(e.details.get("category") == "vague_authority" for e in inside):
+            f.add("sender.vague")
+
+
+def _combinations(f: set[str]) -> None:
+    private = any(f"channel.{t}" in f for t in _PRIVATE)
+    official = bool({"channel.court_hotline", "url.court_gov", "url.court_platform"} & f)
+    court_claim = bool({"court.real", "court.ambiguous", "case.any", "sender.court"} & f)
+    legal_claim = court_claim or bool({"lex.legal_claim", "lex.fabricated_procedure",
+                                       "court.problem.no_court_named"} & f)
+    if court_claim and private:
+        f.add("combo.court_claim_with_private_channel")
+    identified = bool({"court.real", "case.valid", "channel.court_hotline",
+                       "channel.service_number", "url.court_gov", "url.court_platform",
+                       "docnum.arbitration"} & f) or ("sender.start" in f or "sender.end" in f) \
+        and "sender.vague" not in f
+    if legal_claim and not identified:
+        f.add("combo.legal_claim_unidentified_sender")
+    if "case.valid" in f and official:
+        f.add("combo.valid_case_with_official_channel")
+    if legal_claim and any(f"lex.{t}" in f for t in _THREATS):
+        f.add("combo.legal_claim_with_threat")
+    if legal_claim and {"lex.fee", "lex.private_payment"} & f:
+        f.add("combo.legal_claim_with_payment_request")
+    if ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f \
+            and "sender.court" not in f and "channel.service_number" in f:
+        f.add("combo.brand_sender_with_service_number")
+
+
+@dataclass(frozen=True)
+class MessageFeatures:
+    """Everything the model reads from one message."""
+
+    doc: NormalizedText
+    evidence: list[Evidence]
+    terms: list[str]
+    evidence_features: dict[str, float]
+
+
+def featurize(text: str) -> MessageFeatures:
+    """Normalise once, extract the evidence, segment the words."""
+    doc = normalize(text)
+    evidence = extract_normalized(doc)
+    return MessageFeatures(doc, evidence, terms(words(doc.text)), evidence_features(evidence))

@@ -1,0 +1,108 @@
+"""The shipped model and the classify API."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import smsclf
+from smsclf.classifier import Classifier, Result
+
+GOLDEN = [
+    ("【上海市浦东新区人民法院】李明：您与招商银行股份有限公司信用卡纠纷一案（2025）沪0115民初"
+     "45123号，定于2026年1月8日9时在第十五法庭开庭，请准时到庭。咨询12368。", "genuine"),
+    ("【杭州互联网法院】王芳，（2025）浙0192民初3321号案件的起诉状副本等文书已送达，请登录"
+     "https://zxfw.court.gov.cn/zxfw/#/pagesAjkj/app/wssd/index?qdbh=A1&sdbh=B2&sdsin=C3 查看。",
+     "genuine"),
+    ("【招联金融】尊敬的客户，您的借款已逾期62天，如仍未还款，我司将依法向人民法院提起诉讼。"
+     "请通过招联金融APP还款，客服400-786-6866。", "genuine"),
+    ("【法务部】你在速借宝的欠款已逾期90天，已进入司法程序，今天18点前不处理将通知你的家人和"
+     "单位，并上门走访，联系专员13912345678。", "fake"),
+    ("北京市朝阳区人民法院通知：你涉嫌恶意拖欠贷款，已被刑事立案，请在24小时内将撤诉费3000元"
+     "转入指定账户6222021234567890128，否则将对你实施拘留。", "fake"),
+    ("老赖你听好了，再不还钱明天就去你老家村委会贴大字报，让全村都知道你欠钱不还，法院传票"
+     "马上到！", "fake"),
+    ("【京东】您的订单已由顺丰发出，运单号SF1234567890，请保持电话畅通。", "unrelated"),
+    ("您的验证码为839201，5分钟内有效，请勿泄露给他人。", "unrelated"),
+    ("【中国银行】您尾号5521的信用卡本期账单1,250.00元，还款日12月5日，逾期将影响您的征信。"
+     "如已还款请忽略。", "unrelated"),
+    ("妈，我周末回家吃饭，帮我留点饺子。", "unrelated"),
+]
+
+
+@pytest.mark.parametrize("text, label", GOLDEN)
+def test_golden_verdicts(text, label):
+    result = smsclf.classify(text)
+    assert result.label == label, (result.probabilities, [r.feature for r in result.reasons])
+
+
+def test_result_shape_and_json():
+    result = smsclf.classify(GOLDEN[0][0])
+    assert isinstance(result, Result)
+    assert set(result.probabilities) == {"genuine", "fake", "unrelated"}
+    pg, pf = result.probabilities["genuine"], result.probabilities["fake"]
+    assert result.authenticity == pytest.approx(pg / (pg + pf))
+    assert result.reasons and all(r.contribution > 0 and r.zh and r.en for r in result.reasons)
+    assert any(e.kind == "case_number" for e in result.evidence)
+    data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert data["label"] == result.label and data["evidence"] and data["reasons"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_any_string_gives_a_valid_result(text):
+    result = smsclf.classify(text)
+    p = result.probabilities
+    assert result.label in p and result.label == max(p, key=p.get)
+    assert all(0.0 <= v <= 1.0 for v in p.values())
+    assert math.isclose(sum(p.values()), 1.0, abs_tol=1e-9)
+    assert 0.0 <= result.authenticity <= 1.0
+    again = smsclf.classify(text)
+    assert again.probabilities == p and again.reasons == result.reasons
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="int"):
+        smsclf.classify(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="str"):
+        smsclf.classify_many("not a list")
+    with pytest.raises(TypeError, match="NoneType"):
+        smsclf.classify_many(["ok", None])
+    with pytest.raises(ValueError, match="n_jobs"):
+        smsclf.classify_many(["ok"], n_jobs=0)
+
+
+def test_classify_many_keeps_order_and_matches_classify():
+    texts = [t for t, _ in GOLDEN] * 3
+    one = smsclf.classify_many(texts)
+    assert [r.label for r in one] == [smsclf.classify(t).label for t in texts]
+    two = smsclf.classify_many(texts, n_jobs=2)
+    assert [r.probabilities for r in two] == [r.probabilities for r in one]
+
+
+def test_load_model_and_warm_up():
+    from smsclf.classifier import default_model_path
+
+    clf = smsclf.load_model(str(default_model_path()))
+    assert isinstance(clf, Classifier)
+    smsclf.warm_up()
+    assert clf.classify(GOLDEN[3][0]).label == "fake"
+
+
+def test_fast_path_equals_scikit_learn(small_train_file, small_dev_file):
+    from smsclf.data_io import read_labelled
+    from smsclf.features import featurize
+    from smsclf.train import fit, predict_proba
+
+    train = read_labelled([small_train_file])
+    dev = read_labelled([small_dev_file], min_per_label=1)
+    trained = fit(train, dev, c_grid=(3.0,), scales=(0.5,))
+    clf = Classifier(trained.linear, {"feature_version": smsclf.features.FEATURE_VERSION,
+                                      "tokenizer": smsclf.tokenize.SETTINGS})
+    texts = [e.text for e in dev] + [t for t, _ in GOLDEN] + ["", "？？", "法院"]
+    reference = predict_proba(trained, [featurize(t) for t in texts])
+    fast = np.array([[clf.classify(t).probabilities[k] for k in clf.labels] for t in texts])
+    assert np.abs(fast - reference).max() < 1e-9
