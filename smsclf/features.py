@@ -19,7 +19,7 @@ from smsclf.recognizers.phrases import lexicon
 from smsclf.tokenize import terms, words
 
 #: Bumped whenever the features a text yields change; stored in each model's manifest.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 CASE_PROBLEMS = (
     "unknown_type_code", "unknown_court_code", "invalid_court_code", "level_mismatch",
@@ -66,6 +66,7 @@ def evidence_feature_names() -> tuple[str, ...]:
         "combo.legal_claim_with_threat",
         "combo.legal_claim_with_payment_request",
         "combo.brand_sender_with_service_number",
+        "combo.licensed_creditor_with_official_channel",
     ]
     return tuple(names)
 
@@ -155,8 +156,8 @@ def _combinations(f: set[str]) -> None:
         f.add("combo.court_claim_with_private_channel")
     identified = bool({"court.real", "case.valid", "channel.court_hotline",
                        "channel.service_number", "url.court_gov", "url.court_platform",
-                       "docnum.arbitration"} & f) or ("sender.start" in f or "sender.end" in f) \
-        and "sender.vague" not in f
+                       "docnum.arbitration", "lex.licensed_creditor"} & f) \
+        or ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f
     if legal_claim and not identified:
         f.add("combo.legal_claim_unidentified_sender")
     if "case.valid" in f and official:
@@ -168,6 +169,8 @@ def _combinations(f: set[str]) -> None:
     if ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f \
             and "sender.court" not in f and "channel.service_number" in f:
         f.add("combo.brand_sender_with_service_number")
+    if "lex.licensed_creditor" in f and {"channel.service_number", "lex.official_channel"} & f:
+        f.add("combo.licensed_creditor_with_official_channel")
 
 
 @dataclass(frozen=True)

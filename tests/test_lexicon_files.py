@@ -14,7 +14,7 @@ CATEGORIES = {
     "threat_criminal", "threat_shaming", "threat_asset", "pressure", "private_payment",
     "fee", "private_contact", "credential_request", "marketing", "official_channel",
     "court_procedure", "judicial_measure", "lawful_creditor", "credit_report",
-    "legal_claim", "anti_fraud", "advertising_legal",
+    "legal_claim", "anti_fraud", "advertising_legal", "licensed_creditor",
 }
 DOMAIN_CLASSES = {"court_gov", "court_platform", "gov", "shortener", "suspicious_tld"}
 SENDER_CLASSES = {
