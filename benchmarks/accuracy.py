@@ -74,6 +74,17 @@ def markdown(report: dict, n: int) -> str:
             f"{m['genuine_called_fake']:.1%} | {m['log_loss']:.3f} | {m['brier']:.3f} | "
             f"{m['ece']:.3f} |"
         )
+    rel = report["smsclf"]["reliability"]
+    lines += [
+        "",
+        "Reliability of smsclf's probabilities on the same split (confidence = probability of",
+        "the predicted label; a calibrated model has accuracy close to confidence in every bin):",
+        "",
+        "| confidence bin | messages | mean confidence | accuracy |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {r['bin']} | {r['count']} | {r['confidence']:.3f} | {r['accuracy']:.3f} |"
+              for r in rel if r["count"]]
     return "\n".join(lines)
 
 
