@@ -96,6 +96,10 @@ class Classifier:
         self._w_terms = np.ascontiguousarray(linear.coef[:, :n_vocab])
         self._w_evidence = {name: linear.coef[:, n_vocab + j] * linear.evidence_scale
                             for j, name in enumerate(linear.evidence_names)}
+        # per-label weight minus the labels' mean: a feature's push towards each label,
+        # what the reasons report
+        self._m_terms = self._w_terms - self._w_terms.mean(axis=0)
+        self._m_evidence = {name: w - w.mean() for name, w in self._w_evidence.items()}
         self._idf = linear.idf
         self._inv_t = 1.0 / linear.temperature
         self._i_genuine = self.labels.index("genuine")
@@ -129,35 +133,37 @@ class Classifier:
 
     def logits(self, features: MessageFeatures) -> np.ndarray:
         """Scores before the softmax (temperature applied)."""
-        idx, values = self._term_vector(features.terms)
+        return self._logits(features, *self._term_vector(features.terms))
+
+    def _logits(self, features: MessageFeatures, idx: np.ndarray, values: np.ndarray
+                ) -> np.ndarray:
         z = self.linear.intercept + self._w_terms[:, idx] @ values
         for name, value in features.evidence_features.items():
             z = z + self._w_evidence[name] * value
         return z * self._inv_t
 
     def _result(self, features: MessageFeatures, with_reasons: bool = True) -> Result:
-        z = self.logits(features)
+        idx, values = self._term_vector(features.terms)
+        z = self._logits(features, idx, values)
         p = np.exp(z - z.max())
         p /= p.sum()
         k = int(p.argmax())
         pg, pf = float(p[self._i_genuine]), float(p[self._i_fake])
         authenticity = pg / (pg + pf) if pg + pf > 0 else 0.5
         probabilities = {label: float(p[i]) for i, label in enumerate(self.labels)}
-        reasons = self._reasons(features, k) if with_reasons else []
+        reasons = self._reasons(features, k, idx, values) if with_reasons else []
         return Result(self.labels[k], authenticity, probabilities, features.evidence, reasons)
 
-    def _reasons(self, features: MessageFeatures, k: int) -> list[Reason]:
+    def _reasons(self, features: MessageFeatures, k: int, idx: np.ndarray, values: np.ndarray
+                 ) -> list[Reason]:
         """Features by how much they raised the verdict's score over the others' mean."""
         contributions: list[tuple[float, str]] = []
-        idx, values = self._term_vector(features.terms)
         if len(idx):
-            w = self._w_terms[:, idx]
-            margin = (w[k] - w.mean(axis=0)) * values * self._inv_t
+            margin = (self._m_terms[k, idx] * values * self._inv_t).tolist()
             vocab = self.linear.vocabulary
-            contributions += [(float(c), vocab[i]) for c, i in zip(margin, idx, strict=True)]
+            contributions += [(c, vocab[i]) for c, i in zip(margin, idx.tolist(), strict=True)]
         for name, value in features.evidence_features.items():
-            w = self._w_evidence[name]
-            contributions.append((float((w[k] - w.mean()) * value * self._inv_t), name))
+            contributions.append((float(self._m_evidence[name][k] * value * self._inv_t), name))
         contributions.sort(key=lambda c: (-c[0], c[1]))
         out = []
         for c, name in contributions[:N_REASONS]:

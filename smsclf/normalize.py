@@ -77,79 +77,100 @@ def _homophones() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     return re.compile(alternation), table
 
 
-def _nfkc(text: str) -> list[tuple[str, int, int]]:
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
+_SENTENCE_PUNCTUATION = frozenset("，。,;；!！?？:：、…")
+
+
+@lru_cache(maxsize=65536)
+def _char(ch: str) -> str:
+    """What one character becomes: NFKC, lower case; "" for invisible characters."""
+    if ch in _ZERO_WIDTH:
+        return ""
+    if ch == "\n" or ch == "\t":
+        return " "
+    if ord(ch) < 0x80:
+        return ch.lower()
+    if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn", "Cf"):
+        return ""
+    return unicodedata.normalize("NFKC", ch).lower()
+
+
+@lru_cache(maxsize=1)
+def _separator_run() -> re.Pattern[str]:
+    """1-3 separators or emoji between two CJK characters (sentence punctuation excluded)."""
+    symbols = "".join(chr(o) for o in range(0x2000, 0x3000) if _is_emoji_like(chr(o)))
+    members = "".join(sorted((_SEPARATORS - _SENTENCE_PUNCTUATION) | set(symbols)))
+    cls = re.escape(members) + "\U0001f000-\U0001faff\ufe00-\ufe0f\u20e3"
+    return re.compile(f"(?<=[{_CJK_CLASS}])[{cls}]{{1,3}}(?=[{_CJK_CLASS}])")
+
+
+_Chars = tuple[str, list[int], list[int]]  # text, start and end offset of each character
+
+
+def _nfkc(text: str) -> _Chars:
     """NFKC and lower-case character by character, dropping invisible characters."""
-    out: list[tuple[str, int, int]] = []
-    for i, ch in enumerate(text):
-        if ch in _ZERO_WIDTH:
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs", "Co", "Cn", "Cf") and ch not in "\n\t":
-            continue
-        if ch == "\n" or ch == "\t":
-            out.append((" ", i, i + 1))
-            continue
-        norm = unicodedata.normalize("NFKC", ch).lower() if ord(ch) > 0x7F else ch.lower()
-        for c in norm:
-            out.append((c, i, i + 1))
-    return out
+    pieces = [_char(ch) for ch in text]
+    out = "".join(pieces)
+    if len(out) == len(text):
+        return out, list(range(len(text))), list(range(1, len(text) + 1))
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, piece in enumerate(pieces):
+        for _ in piece:
+            starts.append(i)
+            ends.append(i + 1)
+    return out, starts, ends
 
 
-def _to_simplified(chars: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    text = "".join(c for c, _, _ in chars)
+def _to_simplified(chars: _Chars) -> _Chars:
+    text, starts, ends = chars
     if text.isascii():
         return chars
     conv = _converter().convert(text)
     if len(conv) == len(text):
-        return [(c, s, e) for c, (_, s, e) in zip(conv, chars, strict=True)]
-    convert = _converter().convert  # a phrase changed length: fall back to single characters
-    out = []
-    for c, s, e in chars:
+        return conv, starts, ends
+    convert = _converter().convert  # a phrase changed length: convert character by character
+    out, new_starts, new_ends = [], [], []
+    for c, s, e in zip(text, starts, ends, strict=True):
         for cc in convert(c):
-            out.append((cc, s, e))
-    return out
+            out.append(cc)
+            new_starts.append(s)
+            new_ends.append(e)
+    return "".join(out), new_starts, new_ends
 
 
-def _drop_separators(chars: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def _cut(chars: _Chars, spans: list[tuple[int, int, str]]) -> _Chars:
+    """Replace each ``[start, end)`` of ``spans`` by its string; offsets follow."""
+    text, starts, ends = chars
+    if not spans:
+        return chars
+    out, new_starts, new_ends = [], [], []
+    last = 0
+    for s, e, repl in spans:
+        out.append(text[last:s])
+        new_starts.extend(starts[last:s])
+        new_ends.extend(ends[last:s])
+        out.append(repl)
+        new_starts.extend([starts[s]] * len(repl))
+        new_ends.extend([ends[e - 1]] * len(repl))
+        last = e
+    out.append(text[last:])
+    new_starts.extend(starts[last:])
+    new_ends.extend(ends[last:])
+    return "".join(out), new_starts, new_ends
+
+
+def _drop_separators(chars: _Chars) -> _Chars:
     """Remove runs of separators or emoji that sit between two CJK characters."""
-    out: list[tuple[str, int, int]] = []
-    i, n = 0, len(chars)
-    while i < n:
-        c = chars[i][0]
-        if (c in _SEPARATORS or _is_emoji_like(c)) and out and is_cjk(out[-1][0]):
-            j = i
-            while j < n and (chars[j][0] in _SEPARATORS or _is_emoji_like(chars[j][0])):
-                j += 1
-            run = "".join(ch for ch, _, _ in chars[i:j])
-            # keep sentence punctuation; drop only what splits a word
-            splits_word = all(ch not in "，。,;；!！?？:：、…" for ch in run)
-            if j < n and is_cjk(chars[j][0]) and splits_word and j - i <= 3:
-                i = j
-                continue
-            out.extend(chars[i:j])
-            i = j
-            continue
-        out.append(chars[i])
-        i += 1
-    return out
+    return _cut(chars, [(m.start(), m.end(), "") for m in _separator_run().finditer(chars[0])])
 
 
-def _replace_homophones(chars: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def _replace_homophones(chars: _Chars) -> _Chars:
     pattern, table = _homophones()
     if pattern is None:
         return chars
-    text = "".join(c for c, _, _ in chars)
-    out: list[tuple[str, int, int]] = []
-    last = 0
-    for m in pattern.finditer(text):
-        out.extend(chars[last : m.start()])
-        s, e = chars[m.start()][1], chars[m.end() - 1][2]
-        out.extend((c, s, e) for c in table[m.group()])
-        last = m.end()
-    if last == 0:
-        return chars
-    out.extend(chars[last:])
-    return out
+    return _cut(chars, [(m.start(), m.end(), table[m.group()])
+                        for m in pattern.finditer(chars[0])])
 
 
 def normalize(text: str) -> NormalizedText:
@@ -159,10 +180,5 @@ def normalize(text: str) -> NormalizedText:
     chars = _nfkc(text[:MAX_CHARS])
     chars = _to_simplified(chars)
     chars = _drop_separators(chars)
-    chars = _replace_homophones(chars)
-    return NormalizedText(
-        original=text,
-        text="".join(c for c, _, _ in chars),
-        starts=tuple(s for _, s, _ in chars),
-        ends=tuple(e for _, _, e in chars),
-    )
+    normalized, starts, ends = _replace_homophones(chars)
+    return NormalizedText(original=text, text=normalized, starts=tuple(starts), ends=tuple(ends))
