@@ -14,6 +14,7 @@ PROVINCE_ABBRS = frozenset("京津沪渝冀晋内辽吉黑苏浙皖闽赣鲁豫�
 NON_CODE_ABBRS = frozenset("蒙贵滇陇蜀秦")
 
 
+_COMPONENT_ENDS = frozenset("省市州盟区县旗")
 _LEVEL_WORDS = ("中级人民法院", "高级人民法院", "中级法院", "高级法院", "人民法院", "法院")
 
 
@@ -67,6 +68,8 @@ def tables() -> Tables:
     tails: dict[str, set[str]] = {}
     for name, code in names.items():
         for i in range(1, len(name) - 4):
+            if name[i - 1] not in _COMPONENT_ENDS:
+                continue  # "市朝阳区法院" starts inside a place name; "朝阳区法院" does not
             tail = name[i:]
             place = next((tail[: -len(w)] for w in _LEVEL_WORDS if tail.endswith(w)), tail)
             if len(place) >= 2:  # "区人民法院" names no place

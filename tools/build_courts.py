@@ -102,7 +102,7 @@ def name_variants(name: str, full: str) -> set[str]:
     core = name.removeprefix(full)
     out = {core, full + core}
     if core.endswith("人民法院"):
-        out.add(core[:-4] + "法院")
+        out |= {core[:-4] + "法院", full + core[:-4] + "法院"}
     return out
 
 
