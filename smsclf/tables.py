@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -14,8 +15,8 @@ PROVINCE_ABBRS = frozenset("京津沪渝冀晋内辽吉黑苏浙皖闽赣鲁豫�
 NON_CODE_ABBRS = frozenset("蒙贵滇陇蜀秦")
 
 
-_COMPONENT_ENDS = frozenset("省市州盟区县旗")
-_LEVEL_WORDS = ("中级人民法院", "高级人民法院", "中级法院", "高级法院", "人民法院", "法院")
+_COMPONENT_END = re.compile("[省市州盟区县旗]")
+_LEVEL_WORD = re.compile("(?:中级人民法院|高级人民法院|中级法院|高级法院|人民法院|法院)$")
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,6 @@ class Tables:
     names: dict[str, str]
     case_types: dict[str, CaseType]
     max_name_len: int
-    #: tails of court names ("鼓楼区人民法院") -> the codes of every court whose name ends so
-    tails: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -65,14 +64,19 @@ def tables() -> Tables:
         )
         for row in resources.read_tsv("case_types.tsv")
     }
+    return Tables(courts, names, case_types, max(map(len, names), default=0))
+
+
+@lru_cache(maxsize=1)
+def name_tails() -> dict[str, tuple[str, ...]]:
+    """Tails of court names that start at a place boundary ("鼓楼区人民法院" of
+    "南京市鼓楼区人民法院") -> the codes of every court whose name ends so.  Built on first
+    need: only a court name that is not in the table asks for it."""
     tails: dict[str, set[str]] = {}
-    for name, code in names.items():
-        for i in range(1, len(name) - 4):
-            if name[i - 1] not in _COMPONENT_ENDS:
-                continue  # "市朝阳区法院" starts inside a place name; "朝阳区法院" does not
-            tail = name[i:]
-            place = next((tail[: -len(w)] for w in _LEVEL_WORDS if tail.endswith(w)), tail)
-            if len(place) >= 2:  # "区人民法院" names no place
-                tails.setdefault(tail, set()).add(code)
-    return Tables(courts, names, case_types, max(map(len, names), default=0),
-                  {k: tuple(sorted(v)) for k, v in tails.items()})
+    for name, code in tables().names.items():
+        level = _LEVEL_WORD.search(name)
+        place_end = level.start() if level else len(name)
+        for m in _COMPONENT_END.finditer(name, 0, place_end - 1):
+            if place_end - m.end() >= 2:  # "区人民法院" names no place
+                tails.setdefault(name[m.end():], set()).add(code)
+    return {k: tuple(sorted(v)) for k, v in tails.items()}

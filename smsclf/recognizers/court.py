@@ -14,7 +14,7 @@ from smsclf import resources
 from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText, is_cjk
 from smsclf.recognizers.base import make_evidence
-from smsclf.tables import tables
+from smsclf.tables import name_tails, tables
 
 # Characters that cannot be part of a court name: where a name read backwards stops.
 _STOP = set(
@@ -104,7 +104,7 @@ class CourtRecognizer:
     @staticmethod
     def _judge_unknown(text, start, end, named, wrong_level):
         candidate = text[start:end]
-        tails = tables().tails
+        tails = name_tails()
         for i in range(len(candidate) - 4):
             codes = tails.get(candidate[i:])
             if codes and candidate[i:] not in named:
