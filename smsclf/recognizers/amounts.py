@@ -13,6 +13,7 @@ _MONEY = re.compile(
     rf"(?:(?P<cur>¥|rmb|人民币)\s*(?P<a>{_NUM})\s*(?P<ua>万元|万|元)?"
     rf"|(?P<b>{_NUM})\s*(?P<ub>万元|元|万|块钱|块))"
 )
+_MONEY_HINT = re.compile("[元万块¥]|rmb|人民币")
 _CN_NUM = "一二两三四五六七八九十"
 _DEADLINE = re.compile(
     rf"(?P<rel>(?:\d{{1,3}}|[{_CN_NUM}]{{1,3}})\s*(?:个)?(?P<unit>小时|个?工作日|日|天|分钟|周)"
@@ -46,6 +47,8 @@ class MoneyRecognizer:
     kind = "money"
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
+        if not _MONEY_HINT.search(doc.text):
+            return []
         out = []
         for m in _MONEY.finditer(doc.text):
             number = m.group("a") or m.group("b")
@@ -62,6 +65,8 @@ class DeadlineRecognizer:
     kind = "deadline"
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
+        if "前" not in doc.text and "内" not in doc.text:
+            return []  # every deadline form ends in 前 or 内
         out = []
         for m in _DEADLINE.finditer(doc.text):
             if m.group("rel"):

@@ -64,6 +64,8 @@ class CaseNumberRecognizer:
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
         text = doc.text
+        if "号" not in text:
+            return []  # every form this recogniser knows ends in 号
         found: list[Evidence] = []
         taken: list[tuple[int, int]] = []
         for m in _CASE.finditer(text):

@@ -131,7 +131,7 @@ class ChannelRecognizer:
             found.append(make_evidence(doc, self.kind, start, end, details))
             taken.append((start, end))
 
-        for m in _URL.finditer(text):
+        for m in _URL.finditer(text) if "." in text else ():
             host = m.group("host")
             is_ip = host[0].isdigit()
             if not m.group("scheme") and (is_ip or host.rsplit(".", 1)[-1] not in _TLDS.split("|")):
@@ -146,7 +146,7 @@ class ChannelRecognizer:
                 if self._overlaps(m.span("id"), taken):
                     continue
                 add(m.start("id"), m.end("id"), {"type": kind, "official": False})
-        for m in _MASKED_MOBILE.finditer(text):
+        for m in _MASKED_MOBILE.finditer(text) if "*" in text or "x" in text else ():
             if not self._overlaps(m.span(), taken):
                 add(m.start(), m.end(), {"type": "mobile", "official": False, "masked": True})
         for m in _DIGITS.finditer(text):

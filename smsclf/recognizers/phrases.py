@@ -1,12 +1,14 @@
 """Lexicon phrases by category (threats, fabricated procedure, official vocabulary, …).
 
 The lexicon is ``data/phrases.tsv``; all of it is matched in one left-to-right pass over
-the normalised text with a character trie.
+the normalised text with an Aho-Corasick automaton (pyahocorasick).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+
+import ahocorasick
 
 from smsclf import resources
 from smsclf.evidence import Evidence
@@ -18,49 +20,38 @@ THREAT_CATEGORIES = frozenset({
     "threat_third_party", "threat_visit", "threat_criminal", "threat_shaming", "threat_asset",
     "pressure",
 })
-_END = ""
 
 
 @lru_cache(maxsize=1)
-def lexicon() -> tuple[dict, tuple[str, ...]]:
-    """The trie of all phrases (leaf key ``""`` holds their (category, ref) pairs) and the
-    sorted category names."""
-    trie: dict = {}
-    categories = set()
+def lexicon() -> tuple[ahocorasick.Automaton, tuple[str, ...]]:
+    """An Aho-Corasick automaton over all phrases (value: the phrase's length and its
+    (category, ref) pairs) and the sorted category names."""
+    entries: dict[str, list[tuple[str, str]]] = {}
     for row in resources.read_tsv("phrases.tsv"):
-        node = trie
-        for ch in row["phrase"]:
-            node = node.setdefault(ch, {})
-        node.setdefault(_END, []).append((row["category"], row.get("ref", "")))
-        categories.add(row["category"])
-    return trie, tuple(sorted(categories))
+        entries.setdefault(row["phrase"], []).append((row["category"], row.get("ref", "")))
+    automaton = ahocorasick.Automaton()
+    for phrase, pairs in entries.items():
+        automaton.add_word(phrase, (len(phrase), tuple(pairs)))
+    automaton.make_automaton()
+    categories = {category for pairs in entries.values() for category, _ in pairs}
+    return automaton, tuple(sorted(categories))
 
 
 def find_phrases(text: str) -> list[tuple[int, int, str, str]]:
-    """All ``(start, end, category, ref)`` matches; within a category, a match inside a
-    longer match of the same category is dropped."""
-    trie, _ = lexicon()
-    hits: list[tuple[int, int, str, str]] = []
-    n = len(text)
-    for i in range(n):
-        node = trie.get(text[i])
-        j = i + 1
-        while node is not None:
-            for category, ref in node.get(_END, ()):
-                hits.append((i, j, category, ref))
-            if j >= n:
-                break
-            node = node.get(text[j])
-            j += 1
-    longest: dict[str, list[tuple[int, int]]] = {}
-    for s, e, cat, _ in sorted(hits, key=lambda h: (h[0], -h[1])):
-        longest.setdefault(cat, []).append((s, e))
-    kept = []
-    for s, e, cat, ref in hits:
-        if any(a <= s and e <= b and (a, b) != (s, e) for a, b in longest[cat]):
-            continue
-        kept.append((s, e, cat, ref))
-    return kept
+    """All ``(start, end, category, ref)`` matches, in one pass over the text; within a
+    category, a match inside a longer match of the same category is dropped."""
+    automaton, _ = lexicon()
+    if not text:
+        return []
+    hits = [(last + 1 - length, last + 1, category, ref)
+            for last, (length, pairs) in automaton.iter(text) for category, ref in pairs]
+    if len(hits) < 2:
+        return hits
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for s, e, cat, _ in hits:
+        spans.setdefault(cat, []).append((s, e))
+    return [(s, e, cat, ref) for s, e, cat, ref in hits
+            if not any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans[cat])]
 
 
 class PhraseRecognizer:
