@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +32,8 @@ from smsclf.tokenize import cutter
 
 #: How many reasons a Result carries.
 N_REASONS = 6
+_NO_INDEX = np.empty(0, dtype=np.intp)
+_NO_VALUES = np.empty(0, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,11 @@ class Classifier:
         self._vocab = {t: i for i, t in enumerate(linear.vocabulary)}
         n_vocab = len(linear.vocabulary)
         self._w_terms = np.ascontiguousarray(linear.coef[:, :n_vocab])
-        self._w_evidence = {name: linear.coef[:, n_vocab + j] * linear.evidence_scale
-                            for j, name in enumerate(linear.evidence_names)}
+        self._w_evidence_matrix = np.ascontiguousarray(linear.coef[:, n_vocab:]) \
+            * linear.evidence_scale
+        self._evidence_index = {name: j for j, name in enumerate(linear.evidence_names)}
+        self._w_evidence = {name: self._w_evidence_matrix[:, j]
+                            for name, j in self._evidence_index.items()}
         # per-label weight minus the labels' mean: a feature's push towards each label,
         # what the reasons report
         self._m_terms = self._w_terms - self._w_terms.mean(axis=0)
@@ -121,13 +125,17 @@ class Classifier:
     # -- scoring -----------------------------------------------------------------------
 
     def _term_vector(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(t for t in terms if t in self._vocab)
+        """TF-IDF of the known terms as scikit-learn computes it: (1 + log tf) * idf, L2."""
+        counts: dict[int, int] = {}
+        get = self._vocab.get
+        for term in terms:
+            j = get(term)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
         if not counts:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        idx = np.fromiter((self._vocab[t] for t in counts), dtype=np.intp, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64,
-                         count=len(counts))
-        values = tf * self._idf[idx]
+            return _NO_INDEX, _NO_VALUES
+        idx = np.array(list(counts), dtype=np.intp)
+        values = (1.0 + np.log(np.array(list(counts.values()), dtype=np.float64))) * self._idf[idx]
         values /= math.sqrt(float(values @ values))
         return idx, values
 
@@ -138,8 +146,10 @@ class Classifier:
     def _logits(self, features: MessageFeatures, idx: np.ndarray, values: np.ndarray
                 ) -> np.ndarray:
         z = self.linear.intercept + self._w_terms[:, idx] @ values
-        for name, value in features.evidence_features.items():
-            z = z + self._w_evidence[name] * value
+        active = features.evidence_features
+        if active:
+            cols = [self._evidence_index[name] for name in active]
+            z = z + self._w_evidence_matrix[:, cols] @ np.array(list(active.values()))
         return z * self._inv_t
 
     def _result(self, features: MessageFeatures, with_reasons: bool = True) -> Result:

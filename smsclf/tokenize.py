@@ -17,7 +17,6 @@ from pathlib import Path
 SETTINGS = {"name": "jieba", "hmm": False, "dictionary": "jieba-default", "version": 1}
 
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
-_DIGITS = re.compile(r"\d+")
 _lock = threading.Lock()
 _cut: Callable[[str], list[str]] | None = None
 _backend: str | None = None
@@ -78,9 +77,10 @@ def words(normalized: str) -> list[str]:
     out = []
     for tok in cut(normalized):
         tok = tok.strip()
-        if not tok or not _KEEP.search(tok):
-            continue
-        out.append("<num>" if _DIGITS.fullmatch(tok) else tok)
+        if tok.isdecimal():  # the same as _DIGITS.fullmatch, without the regex
+            out.append("<num>")
+        elif tok.isalnum() or (tok and _KEEP.search(tok)):
+            out.append(tok)
     return out
 
 

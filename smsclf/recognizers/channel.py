@@ -28,6 +28,9 @@ _WECHAT = re.compile(
     r"(?:微信|vx|wx|weixin)\s*号?\s*[:]?\s*(?P<id>[a-z][-_a-z0-9]{5,19}|1[3-9]\d{9})"
 )
 _QQ = re.compile(r"qq\s*号?\s*(?:群)?\s*[:]?\s*(?P<id>[1-9]\d{4,10})(?!\d)")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_AREA_12368 = re.compile(r"0\d{2,3}12368")
+_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _PHONE_CONTEXT = ("电话", "热线", "致电", "拨打", "联系", "来电", "tel", "座机")
 _CARD_CONTEXT = ("卡号", "账号", "账户", "帐号", "帐户", "银行卡", "转账", "汇款", "转入")
 
@@ -41,7 +44,7 @@ def domain_class(host: str) -> str:
     """``court_gov``, ``court_platform``, ``gov``, ``shortener``, ``suspicious_tld``,
     ``ip_address``, ``lookalike`` or ``other`` for a host name."""
     table = _domains()
-    if re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host):
+    if _IPV4.fullmatch(host):
         return table.get(host, "ip_address")
     labels = host.split(".")
     for i in range(len(labels)):
@@ -69,10 +72,10 @@ def luhn_ok(digits: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _number_prefixes() -> list[tuple[str, str]]:
-    """(prefix, class) from ``data/senders.tsv``, longest prefix first."""
-    rows = [(r["pattern"].lstrip("+"), r["class"]) for r in resources.read_tsv("senders.tsv")]
-    return sorted(rows, key=lambda r: len(r[0]), reverse=True)
+def _number_prefixes() -> tuple[dict[str, str], int]:
+    """prefix -> class from ``data/senders.tsv``, and the longest prefix's length."""
+    table = {r["pattern"].lstrip("+"): r["class"] for r in resources.read_tsv("senders.tsv")}
+    return table, max(map(len, table), default=0)
 
 
 # class of senders.tsv -> (channel type, digit counts it must have, official)
@@ -94,13 +97,15 @@ def classify_number(digits: str, plus: bool, text: str, pos: int) -> dict | None
     if plus or digits.startswith("00"):
         rest = digits[2:] if plus and digits.startswith("86") else digits
         rest = rest[4:] if rest.startswith("0086") else rest
-        if re.fullmatch(r"1[3-9]\d{9}", rest):
+        if _MOBILE.fullmatch(rest):
             return {"type": "mobile", "official": False}
         return {"type": "international", "official": False}
-    if re.fullmatch(r"0\d{2,3}12368", digits):
+    if _AREA_12368.fullmatch(digits):
         return {"type": "court_hotline", "official": True}
-    for prefix, cls in _number_prefixes():
-        if digits.startswith(prefix) and cls in _CLASS_TYPES:
+    table, longest = _number_prefixes()
+    for length in range(min(longest, len(digits)), 0, -1):
+        cls = table.get(digits[:length])
+        if cls in _CLASS_TYPES:
             type_, lengths, official = _CLASS_TYPES[cls]
             if len(digits) in lengths:
                 return {"type": type_, "official": official}
