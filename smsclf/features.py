@@ -154,10 +154,10 @@ def _combinations(f: set[str]) -> None:
                                        "court.problem.no_court_named"} & f)
     if court_claim and private:
         f.add("combo.court_claim_with_private_channel")
-    identified = bool({"court.real", "case.valid", "channel.court_hotline",
-                       "channel.service_number", "url.court_gov", "url.court_platform",
-                       "docnum.arbitration", "lex.licensed_creditor"} & f) \
-        or ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f
+    signed = ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f
+    identified = signed or bool({"court.real", "case.valid", "channel.court_hotline",
+                                 "channel.service_number", "url.court_gov", "url.court_platform",
+                                 "docnum.arbitration", "lex.licensed_creditor"} & f)
     if legal_claim and not identified:
         f.add("combo.legal_claim_unidentified_sender")
     if "case.valid" in f and official:
@@ -166,8 +166,7 @@ def _combinations(f: set[str]) -> None:
         f.add("combo.legal_claim_with_threat")
     if legal_claim and {"lex.fee", "lex.private_payment"} & f:
         f.add("combo.legal_claim_with_payment_request")
-    if ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f \
-            and "sender.court" not in f and "channel.service_number" in f:
+    if signed and "sender.court" not in f and "channel.service_number" in f:
         f.add("combo.brand_sender_with_service_number")
     if "lex.licensed_creditor" in f and {"channel.service_number", "lex.official_channel"} & f:
         f.add("combo.licensed_creditor_with_official_channel")
