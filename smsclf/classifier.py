@@ -36,7 +36,7 @@ _NO_INDEX = np.empty(0, dtype=np.intp)
 _NO_VALUES = np.empty(0, dtype=np.float64)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """A feature that moved the verdict, with its contribution to the verdict's score."""
 
@@ -50,7 +50,7 @@ class Reason:
                 "zh": self.zh, "en": self.en}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """The verdict on one message."""
 

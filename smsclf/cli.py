@@ -124,7 +124,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         args.data, args.out, dev=args.dev, test=args.test,
         c_grid=tuple(args.C) if args.C else C_GRID,
         scales=tuple(args.evidence_scale) if args.evidence_scale else EVIDENCE_SCALES,
-        min_df=args.min_df, min_per_label=args.min_per_label,
+        min_df=args.min_df, min_per_label=args.min_per_label, dev_source=args.dev_source,
     )
     from smsclf.metrics import format_report
 
@@ -199,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="the model directory to write")
     p.add_argument("--dev", nargs="+", help="labelled dev files for choosing C "
                    "(default: a deterministic 15%% of --data)")
+    p.add_argument("--dev-source", help="use only the dev rows whose 'source' field has this "
+                   "value (e.g. handwritten) to choose the settings and the temperature")
     p.add_argument("--test", nargs="+", help="labelled test files; metrics go to the manifest")
     p.add_argument("--C", type=float, nargs="+", help="regularisation values to try")
     p.add_argument("--evidence-scale", type=float, nargs="+", help="evidence scales to try")

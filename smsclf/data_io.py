@@ -24,6 +24,7 @@ class Example:
     text: str
     label: str | None
     where: str  # "file:line"
+    source: str | None = None  # the optional "source" field or column of the row
 
 
 def file_format(path: Path, fmt: str | None = None) -> str:
@@ -97,7 +98,9 @@ def _example(where: str, row: dict, labelled: bool) -> Example:
         if label not in LABELS:
             raise DataError(f"{where}: unknown label {label!r} (expected one of "
                             f"{', '.join(LABELS)})")
-    return Example(text, label if labelled else None, where)
+    source = row.get("source")
+    return Example(text, label if labelled else None, where,
+                   source if isinstance(source, str) else None)
 
 
 def read_labelled(paths: list[str | Path], min_per_label: int = 10) -> list[Example]:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from smsclf import model as _model
-from smsclf.data_io import Example, read_labelled
+from smsclf.data_io import DataError, Example, read_labelled
 from smsclf.features import FEATURE_VERSION, MessageFeatures, evidence_feature_names, featurize
 from smsclf.metrics import evaluate
 from smsclf.tokenize import SETTINGS as TOKENIZER_SETTINGS
@@ -171,14 +171,23 @@ def split_dev(examples: list[Example], fraction: float = DEV_FRACTION
 
 def train_model(data: list[str], out: str, dev: list[str] | None = None,
                 test: list[str] | None = None, c_grid=C_GRID, scales=EVIDENCE_SCALES,
-                min_df: int = 2, min_per_label: int = 10) -> dict[str, Any]:
+                min_df: int = 2, min_per_label: int = 10,
+                dev_source: str | None = None) -> dict[str, Any]:
     """Read and check the data, fit, and write the model directory ``out`` atomically.
-    Returns the manifest."""
+    With ``dev_source``, only dev rows whose ``source`` is that value choose the settings
+    and the temperature (the shipped model uses the hand-written ones: they are closer to
+    real traffic than generated messages).  Returns the manifest."""
     train_ex = read_labelled(data, min_per_label=min_per_label)
     if dev:
         dev_ex = read_labelled(dev, min_per_label=1)
     else:
         train_ex, dev_ex = split_dev(train_ex)
+    if dev_source is not None:
+        dev_ex = [e for e in dev_ex if e.source == dev_source]
+        missing = {"genuine", "fake", "unrelated"} - {e.label for e in dev_ex}
+        if missing:
+            raise DataError(f"no dev rows with source {dev_source!r} and label(s) "
+                            f"{', '.join(sorted(missing))}")
     trained = fit(train_ex, dev_ex, c_grid=c_grid, scales=scales, min_df=min_df)
     metrics: dict[str, Any] = {"dev": trained.dev_metrics}
     if test:
@@ -201,6 +210,7 @@ def train_model(data: list[str], out: str, dev: list[str] | None = None,
                           for p in [*data, *(dev or [])]],
         "test_data": [{"path": str(p), "sha256": _sha256(Path(p))} for p in (test or [])],
         "counts": {"train": len(train_ex), "dev": len(dev_ex)},
+        "dev_source": dev_source,
         "library_versions": {name: _version(name) for name in
                              ("smsclf", "numpy", "scikit-learn", "scipy", "jieba", "opencc")},
         "metrics": _rounded(metrics),

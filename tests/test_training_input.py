@@ -84,3 +84,14 @@ def test_cli_reports_the_error_and_writes_nothing(tmp_path, capsys):
     assert "unknown label 'spam'" in capsys.readouterr().err
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_dev_source_without_every_label(tmp_path):
+    from smsclf.train import train_model
+
+    train = write(tmp_path / "t.jsonl", rows())
+    dev = write(tmp_path / "d.jsonl", [json.dumps({"text": "x", "label": "fake",
+                                                   "source": "handwritten"})] + rows(2))
+    with pytest.raises(DataError, match="no dev rows with source 'handwritten'"):
+        train_model([str(train)], str(tmp_path / "m"), dev=[str(dev)],
+                    dev_source="handwritten")
