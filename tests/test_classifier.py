@@ -106,3 +106,30 @@ def test_fast_path_equals_scikit_learn(small_train_file, small_dev_file):
     reference = predict_proba(trained, [featurize(t) for t in texts])
     fast = np.array([[clf.classify(t).probabilities[k] for k in clf.labels] for t in texts])
     assert np.abs(fast - reference).max() < 1e-9
+
+
+SEPARATORS = st.sampled_from([" ", "*", "_", "-", ".", "·", "|", "~", "/", "\u200b", "🔺"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([t for t, _ in GOLDEN]), st.data())
+def test_disguises_a_reader_ignores_change_nothing(text, data):
+    """Separators or zero-width characters between CJK characters, full-width digits and
+    traditional characters give the same verdict and the same probabilities."""
+    import opencc
+
+    out = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if "\u4e00" <= ch <= "\u9fff" and "\u4e00" <= nxt <= "\u9fff" and data.draw(st.booleans()):
+            out.append(data.draw(SEPARATORS))
+    disguised = "".join(out)
+    if data.draw(st.booleans()):
+        disguised = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in disguised)
+    if data.draw(st.booleans()):
+        disguised = opencc.OpenCC("s2t").convert(disguised)
+    plain, masked = smsclf.classify(text), smsclf.classify(disguised)
+    assert masked.label == plain.label
+    for k, p in plain.probabilities.items():
+        assert masked.probabilities[k] == pytest.approx(p, abs=1e-9)
