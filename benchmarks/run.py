@@ -6,7 +6,7 @@ Every variant runs in this one process on the same fixed corpus (``benchmarks/co
 except those that need jieba as smsclf's tokenizer (a child process with
 ``SMSCLF_TOKENIZER=jieba``) and the cold starts (fresh processes).  Absolute times depend on
 the machine, so every figure is also given as a ratio against the baselines of the same run,
-and the issue's targets are checked on those ratios.  Writes ``bench.json``, ``bench.md``
+and the speed targets are checked on those ratios.  Writes ``bench.json``, ``bench.md``
 and ``bench.png`` to ``--out`` and, for a full run into the default folder, rewrites the
 README section between ``<!-- bench:start -->`` and ``<!-- bench:end -->``.
 """
@@ -381,7 +381,7 @@ def ratios(variants: dict[str, dict]) -> dict[str, dict]:
 
 
 def targets(r: dict[str, dict], cold: dict[str, dict]) -> list[dict[str, Any]]:
-    """The issue's targets, pass/fail (None when a figure could not be measured)."""
+    """The speed targets, pass/fail (None when a figure could not be measured)."""
     def get(d: dict, key: str, field: str) -> float | None:
         return d[key][field] if key in d else None
 

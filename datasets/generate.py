@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 DATA = HERE.parent / "smsclf" / "data"
 LABELS = ("genuine", "fake", "unrelated")
-#: Share of messages that get a disguise (LABELS.md: a disguise never changes the label).
+#: Share of messages that get a disguise (labelling rule 9: a disguise never changes the label).
 DISGUISE_RATE = {"genuine": 0.08, "fake": 0.25, "unrelated": 0.08}
 #: Case years: most messages are about recent cases.
 YEARS = list(range(2016, 2027))
@@ -293,7 +293,7 @@ class _Message:
         return str(self.year)
 
     def s_bad_case(self, arg: str | None) -> str:
-        """A case number that is invalid in one of the ways LABELS.md and DOMAIN §1 list."""
+        """A case number that is invalid in one of the ways the labelling rules list."""
         r = self.rng
         kinds = arg.split("|") if arg else self.family.get("bad_kinds") or [
             "old_form", "made_up_type", "non_code_abbr", "appeal_at_basic", "other_court",

@@ -211,9 +211,11 @@ class Classifier:
 
         if self.path is None:
             raise ValueError("n_jobs > 1 needs a model loaded from a directory")
+        from joblib import effective_n_jobs
+
         workers = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
         batch: list[list[str]] = []
-        n_workers = n_jobs if n_jobs > 0 else 2
+        n_workers = effective_n_jobs(n_jobs)
         for chunk in _chunks(texts, chunk_size):
             batch.append(chunk)
             if len(batch) >= n_workers:

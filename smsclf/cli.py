@@ -8,6 +8,13 @@ import sys
 from collections.abc import Sequence
 
 
+def _n_jobs(value: str) -> int:
+    n = int(value)
+    if n == 0 or n < -1:
+        raise argparse.ArgumentTypeError("must be a positive number or -1")
+    return n
+
+
 def _read_text_arg(text: str) -> str:
     return sys.stdin.read() if text == "-" else text
 
@@ -139,11 +146,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from smsclf.data_io import read_labelled
+    from smsclf.data_io import DataError, read_labelled
     from smsclf.metrics import evaluate, format_report
 
     clf = _classifier(args.model)
     examples = read_labelled(args.data, min_per_label=0)
+    if not examples:
+        raise DataError(f"{', '.join(args.data)}: no messages to evaluate")
     results = clf.classify_many([e.text for e in examples], n_jobs=args.n_jobs)
     proba = np.array([[r.probabilities[k] for k in clf.labels] for r in results])
     m = evaluate([e.label for e in examples], proba, clf.labels)
@@ -190,15 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="format of --input when its extension does not tell")
     p.add_argument("--output", help="where to write results (.jsonl, .csv, .tsv or .txt; "
                    "default: JSONL on standard output)")
-    p.add_argument("--n-jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--n-jobs", type=_n_jobs, default=1,
+                   help="worker processes (-1: one per CPU)")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     p.set_defaults(func=_cmd_classify)
 
     p = sub.add_parser("train", help="train a model on labelled data")
     p.add_argument("--data", nargs="+", required=True, help="labelled .jsonl/.csv/.tsv files")
     p.add_argument("--out", required=True, help="the model directory to write")
-    p.add_argument("--dev", nargs="+", help="labelled dev files for choosing C "
-                   "(default: a deterministic 15%% of --data)")
+    p.add_argument("--dev", nargs="+", help="labelled dev files for choosing C, the evidence "
+                   "scale and the temperature (default: a deterministic 15%% of --data)")
     p.add_argument("--dev-source", help="use only the dev rows whose 'source' field has this "
                    "value (e.g. handwritten) to choose the settings and the temperature")
     p.add_argument("--test", nargs="+", help="labelled test files; metrics go to the manifest")
@@ -213,7 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", nargs="+", required=True, help="labelled .jsonl/.csv/.tsv files")
     p.add_argument("--model", help="a model directory (default: the shipped model)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--n-jobs", type=int, default=1, help="worker processes")
+    p.add_argument("--n-jobs", type=_n_jobs, default=1,
+                   help="worker processes (-1: one per CPU)")
     p.set_defaults(func=_cmd_evaluate)
 
     # "+" as prefix: every option (--quick, --model, -h) goes through to benchmarks/run.py

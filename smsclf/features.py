@@ -2,8 +2,8 @@
 
 Every evidence feature has a name (``case.problem.level_mismatch``) and a description in
 Chinese and English (``data/features.tsv``), so that a weight can be read and a verdict
-explained.  The few conjunctions (``combo.*``) are the combinations DOMAIN.md §5.3 and
-LABELS.md name as decisive, which a linear model cannot form by itself.
+explained.  The few conjunctions (``combo.*``) are combinations the labelling rules
+(datasets/README.md) name as decisive, which a linear model cannot form by itself.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from smsclf.recognizers.phrases import lexicon
 from smsclf.tokenize import terms, words
 
 #: Bumped whenever the features a text yields change; stored in each model's manifest.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 
 CASE_PROBLEMS = (
     "unknown_type_code", "unknown_court_code", "invalid_court_code", "level_mismatch",
     "court_mismatch", "future_year", "new_form_before_2016", "old_form_after_2015",
     "leading_zero_serial", "missing_brackets", "missing_court_code", "missing_type_code",
-    "not_official_form", "implausible_serial", "malformed",
+    "not_official_form", "implausible_serial", "implausible_year", "malformed",
 )
 COURT_PROBLEMS = (
     "unknown_court", "invented_institution", "wrong_level_word", "fake_department",

@@ -86,8 +86,10 @@ def _char(ch: str) -> str:
     """What one character becomes: NFKC, lower case; "" for invisible characters."""
     if ch in _ZERO_WIDTH:
         return ""
-    if ch == "\n" or ch == "\t":
+    if ch in "\n\t\r":
         return " "
+    if ch < " " or ch == "\x7f":
+        return ""  # ASCII control characters
     if ord(ch) < 0x80:
         return ch.lower()
     if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn", "Cf"):
@@ -111,7 +113,7 @@ def _nfkc(text: str) -> _Chars:
     """NFKC and lower-case character by character, dropping invisible characters."""
     pieces = [_char(ch) for ch in text]
     out = "".join(pieces)
-    if len(out) == len(text):
+    if len(out) == len(text) and all(len(p) == 1 for p in pieces):
         return out, list(range(len(text))), list(range(1, len(text) + 1))
     starts: list[int] = []
     ends: list[int] = []
@@ -119,7 +121,8 @@ def _nfkc(text: str) -> _Chars:
         for _ in piece:
             starts.append(i)
             ends.append(i + 1)
-    return out, starts, ends
+    # NFKC can expand a character many times (U+FDFA becomes 18): keep the bound
+    return out[:MAX_CHARS], starts[:MAX_CHARS], ends[:MAX_CHARS]
 
 
 def _to_simplified(chars: _Chars) -> _Chars:

@@ -18,8 +18,7 @@ SETTINGS = {"name": "jieba", "hmm": False, "dictionary": "jieba-default", "versi
 
 _KEEP = re.compile(r"[\w\u4e00-\u9fff]")
 _lock = threading.Lock()
-_cut: Callable[[str], list[str]] | None = None
-_backend: str | None = None
+_state: tuple[Callable[[str], list[str]], str] | None = None  # (segmenter, backend name)
 
 
 def _cache_dir() -> str:
@@ -34,8 +33,8 @@ def _cache_dir() -> str:
     return str(path)
 
 
-def _load(prefer_fast: bool) -> tuple[Callable[[str], list[str]], str]:
-    if prefer_fast and os.environ.get("SMSCLF_TOKENIZER", "") != "jieba":
+def _load() -> tuple[Callable[[str], list[str]], str]:
+    if os.environ.get("SMSCLF_TOKENIZER", "") != "jieba":
         try:
             import rjieba
 
@@ -55,15 +54,14 @@ def _load(prefer_fast: bool) -> tuple[Callable[[str], list[str]], str]:
     return (lambda text: tokenizer.lcut(text, HMM=False)), "jieba"
 
 
-def cutter(prefer_fast: bool = True) -> tuple[Callable[[str], list[str]], str]:
+def cutter() -> tuple[Callable[[str], list[str]], str]:
     """The segmenting function (loaded once, thread-safely) and the backend's name."""
-    global _cut, _backend
-    if _cut is None:
+    global _state
+    if _state is None:
         with _lock:
-            if _cut is None:
-                _cut, _backend = _load(prefer_fast)
-    assert _backend is not None
-    return _cut, _backend
+            if _state is None:
+                _state = _load()
+    return _state
 
 
 def backend() -> str:
@@ -77,7 +75,7 @@ def words(normalized: str) -> list[str]:
     out = []
     for tok in cut(normalized):
         tok = tok.strip()
-        if tok.isdecimal():  # the same as _DIGITS.fullmatch, without the regex
+        if tok.isdecimal():  # all decimal digits, what \d+ would match
             out.append("<num>")
         elif tok.isalnum() or (tok and _KEEP.search(tok)):
             out.append(tok)

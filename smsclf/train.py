@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from smsclf import model as _model
 from smsclf.data_io import DataError, Example, read_labelled
 from smsclf.features import FEATURE_VERSION, MessageFeatures, evidence_feature_names, featurize
 from smsclf.metrics import evaluate
+from smsclf.recognizers.case_number import reference_year
 from smsclf.tokenize import SETTINGS as TOKENIZER_SETTINGS
 
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -172,11 +174,20 @@ def split_dev(examples: list[Example], fraction: float = DEV_FRACTION
 def train_model(data: list[str], out: str, dev: list[str] | None = None,
                 test: list[str] | None = None, c_grid=C_GRID, scales=EVIDENCE_SCALES,
                 min_df: int = 2, min_per_label: int = 10,
-                dev_source: str | None = None) -> dict[str, Any]:
+                dev_source: str | None = None, year: int | None = None) -> dict[str, Any]:
     """Read and check the data, fit, and write the model directory ``out`` atomically.
     With ``dev_source``, only dev rows whose ``source`` is that value choose the settings
     and the temperature (the shipped model uses the hand-written ones: they are closer to
-    real traffic than generated messages).  Returns the manifest."""
+    real traffic than generated messages).  Case-number years are judged against ``year``
+    (default: this year), which the manifest records.  Returns the manifest."""
+    year = year or date.today().year
+    with reference_year(year):
+        return _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label,
+                            dev_source, year)
+
+
+def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, dev_source,
+                 year) -> dict[str, Any]:
     train_ex = read_labelled(data, min_per_label=min_per_label)
     if dev:
         dev_ex = read_labelled(dev, min_per_label=1)
@@ -211,6 +222,7 @@ def train_model(data: list[str], out: str, dev: list[str] | None = None,
         "test_data": [{"path": str(p), "sha256": _sha256(Path(p))} for p in (test or [])],
         "counts": {"train": len(train_ex), "dev": len(dev_ex)},
         "dev_source": dev_source,
+        "reference_year": year,
         "library_versions": {name: _version(name) for name in
                              ("smsclf", "numpy", "scikit-learn", "scipy", "jieba", "opencc")},
         "metrics": _rounded(metrics),

@@ -92,3 +92,13 @@ def test_other_bodies_numbers_are_not_court_case_numbers(text, system):
 )
 def test_near_misses_are_not_case_numbers(text):
     assert case_numbers(text) == []
+
+
+def test_future_year_is_judged_against_the_reference_year():
+    from smsclf.recognizers.case_number import reference_year
+
+    text = "（2027）京0105民初1234号"
+    with reference_year(2026):
+        assert "future_year" in case_numbers(text)[0].details["problems"]
+    with reference_year(2027):
+        assert case_numbers(text)[0].details["valid"]

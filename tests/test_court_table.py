@@ -101,7 +101,7 @@ def test_levels_and_specials_valid() -> None:
     ],
 )
 def test_known_pairs(code: str, names: set[str]) -> None:
-    """Pairs seen in real case numbers (DOMAIN.md §2.3)."""
+    """Pairs seen in real case numbers (published case numbers)."""
     assert code in BY_CODE
     assert BY_CODE[code]["name"] in names
 
@@ -145,7 +145,7 @@ def test_case_type_level_examples(code: str, allowed: set[str], forbidden: set[s
 
 
 def test_common_sms_codes_present() -> None:
-    """DOMAIN.md §0 fact 3: the codes common in SMS are in the table and marked."""
+    """The codes common in SMS are in the table and marked."""
     common = (
         "民初 民终 民申 民再 民特 民督 民催 民撤 民辖 执 执恢 执保 执异 执复 执监 "
         "财保 破申 刑初 刑终 行初 行终 民诉前调"

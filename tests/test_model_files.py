@@ -63,7 +63,7 @@ def test_shipped_model_is_what_training_makes(tmp_path):
     out = tmp_path / "retrained"
     train_model(paths[:1], str(out), dev=paths[1:], c_grid=(hp["C"],),
                 scales=(hp["evidence_scale"],), min_df=manifest["tfidf"]["min_df"],
-                dev_source=manifest.get("dev_source"))
+                dev_source=manifest.get("dev_source"), year=manifest.get("reference_year"))
     a, _ = load(shipped)
     b, _ = load(out)
     assert a.vocabulary == b.vocabulary and a.evidence_names == b.evidence_names

@@ -36,7 +36,7 @@ def test_other_phrases(text, category):
     assert category in {e.details["category"] for e in by_kind(text, "phrase")}
 
 
-@pytest.mark.parametrize("text", ["今天天气不错", "家人们晚上好", "上门服务预约成功"])
+@pytest.mark.parametrize("text", ["今天天气不错", "家人们晚上好", "明天带家人去公园"])
 def test_threat_near_misses(text):
     cats = {e.details["category"] for e in by_kind(text, "threat")}
     assert not cats & {"threat_third_party", "threat_criminal"}

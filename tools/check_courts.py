@@ -1,8 +1,9 @@
 """Compare smsclf/data/courts.tsv with the 2014 LexisNexis court-name list (reference only).
 
-Why: the 2014 list (/work/shared/data/court_names_standard_2014.txt, not shippable) is the only
-broad list of real court names we have; coverage against it finds naming-rule mistakes.
-Not shipped, not a test. Run: python tools/check_courts.py [--sample N]
+Why: that 2014 list (a plain list of court names, one a line; its licence does not allow
+shipping it) is the only broad list of real court names at hand; coverage against it finds
+naming-rule mistakes. Not shipped, not a test.
+Run: python tools/check_courts.py [--reference PATH] [--sample N]
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "smsclf" / "data"
-REFERENCE = Path("/work/shared/data/court_names_standard_2014.txt")
 CATEGORIES = [
     ("railway", "铁路"),
     ("forestry", "林区|林业"),
@@ -33,6 +33,8 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--reference", type=Path, required=True,
+                    help="the 2014 court-name list, one name a line")
     ap.add_argument("--sample", type=int, default=40, help="missing names to print")
     args = ap.parse_args()
     fulls = sorted(
@@ -46,7 +48,7 @@ def main() -> None:
     courts = read_tsv(DATA / "courts.tsv")
     main_names = {strip(c["name"]) for c in courts}
     all_names = main_names | {strip(a) for c in courts for a in c["aliases"].split("|") if a}
-    lines = REFERENCE.read_text(encoding="utf-8").splitlines()
+    lines = args.reference.read_text(encoding="utf-8").splitlines()
     ref = list(dict.fromkeys(strip(x.strip()) for x in lines if x.strip().endswith("法院")))
     hit_main = [n for n in ref if n in main_names]
     missing = [n for n in ref if n not in all_names]

@@ -8,7 +8,7 @@ from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText
 from smsclf.recognizers.base import make_evidence
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+_NUM = r"\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,2})?|\d{1,15}(?:\.\d{1,2})?"
 _MONEY = re.compile(
     rf"(?:(?P<cur>¥|rmb|人民币)\s*(?P<a>{_NUM})\s*(?P<ua>万元|万|元)?"
     rf"|(?P<b>{_NUM})\s*(?P<ub>万元|元|万|块钱|块))"

@@ -1,15 +1,19 @@
 """Case numbers (案号): the post-2016 form, the old 字第 form, and malformed attempts.
 
-Pattern: ``(年)+法院代字+[知]+类型代字+编号+号[之一]`` (DOMAIN.md §1).  Validation:
-the type code is in the official list, the court code is real (or at least well formed),
-the court's level can hold the type, the year is possible for the form.  Numbers of
-arbitration commissions, notaries, police and procuratorates have shapes of their own and
-are reported as ``document_number``, never as court case numbers.
+Pattern: ``(年)+法院代字+[知]+类型代字+编号+号[之一]`` (the SPC's case-number rules,
+法〔2015〕137号, amended 2018).  Validation: the type code is in the official list, the
+court code is real (or at least well formed), the court's level can hold the type, the
+year is possible for the form.  Numbers of arbitration commissions, notaries, police and
+procuratorates have shapes of their own and are reported as ``document_number``, never as
+court case numbers.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from smsclf.evidence import Evidence
@@ -41,6 +45,21 @@ _SYSTEMS = (("仲", "arbitration"), ("证", "notary"), ("检", "procuratorate"),
             ("律", "law_firm"), ("公", "police"), ("警", "police"))
 _TYPE_HINT = re.compile("[初终执督申再调保监撤特催破清赔救辖]|字第")
 _CHINESE_DIGITS = "一二三四五六七八九十"
+
+
+_REFERENCE_YEAR: ContextVar[int | None] = ContextVar("smsclf_reference_year", default=None)
+
+
+@contextmanager
+def reference_year(year: int | None) -> Iterator[None]:
+    """Judge "a year in the future" against ``year`` instead of today's year inside the
+    block: training and reports pin it, so that the same data gives the same features
+    whatever the date (the year is recorded in each model's manifest)."""
+    token = _REFERENCE_YEAR.set(year)
+    try:
+        yield
+    finally:
+        _REFERENCE_YEAR.reset(token)
 
 
 def _court_level(code: str) -> str | None:
@@ -133,7 +152,7 @@ class CaseNumberRecognizer:
                 return details
             if year < 2016:
                 problems.append("new_form_before_2016")
-        current = self.current_year or date.today().year
+        current = self.current_year or _REFERENCE_YEAR.get() or date.today().year
         if year > current:
             problems.append("future_year")
         elif year < 1950:

@@ -1,7 +1,7 @@
 """Channels a message asks the reader to use: numbers, links, WeChat, QQ, bank cards.
 
 Real courts use 12368, their landlines and official platforms (``*.court.gov.cn`` and a
-few delivery platforms, DOMAIN.md §3.2); scammers and collectors use mobiles, WeChat,
+few court delivery platforms); scammers and collectors use mobiles, WeChat,
 personal bank cards and links to other domains.
 """
 
@@ -17,6 +17,7 @@ from smsclf.recognizers.base import make_evidence, preceded_by
 
 _TLDS = ("com|cn|net|org|top|xyz|vip|cc|icu|club|info|me|io|co|app|site|online|shop|link|"
          "ltd|wang|ink|pro|biz|tv|live|fun|store|tech|work|life|asia|hk|tk|ml|ga|gq|cf")
+_TLD_SET = frozenset(_TLDS.split("|"))
 _URL = re.compile(
     r"(?:(?P<scheme>https?)://)?"
     r"(?P<host>(?:\d{1,3}(?:\.\d{1,3}){3})|(?:[a-z0-9](?:[a-z0-9\-]{0,62})\.)+(?:[a-z]{2,12}))"
@@ -138,10 +139,8 @@ class ChannelRecognizer:
 
         for m in _URL.finditer(text) if "." in text else ():
             host = m.group("host")
-            is_ip = host[0].isdigit()
-            if not m.group("scheme") and (is_ip or host.rsplit(".", 1)[-1] not in _TLDS.split("|")):
-                continue
-            if not m.group("scheme") and not m.group("path") and host.count(".") < 1:
+            is_ip = _IPV4.fullmatch(host) is not None
+            if not m.group("scheme") and (is_ip or host.rsplit(".", 1)[-1] not in _TLD_SET):
                 continue
             cls = domain_class(host)
             add(m.start(), m.end(), {"type": "url", "host": host, "domain_class": cls,

@@ -47,11 +47,18 @@ def find_phrases(text: str) -> list[tuple[int, int, str, str]]:
             for last, (length, pairs) in automaton.iter(text) for category, ref in pairs]
     if len(hits) < 2:
         return hits
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for s, e, cat, _ in hits:
-        spans.setdefault(cat, []).append((s, e))
-    return [(s, e, cat, ref) for s, e, cat, ref in hits
-            if not any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans[cat])]
+    # one sweep per category in (start, longest first) order: a match is inside a longer
+    # one exactly when an earlier match of its category reaches at least as far
+    kept = []
+    reach: dict[str, tuple[int, int]] = {}
+    for s, e, cat, ref in sorted(hits, key=lambda h: (h[0], -h[1], h[2], h[3])):
+        far = reach.get(cat)
+        if far is not None and far[1] >= e and far != (s, e):
+            continue
+        if far is None or e > far[1]:
+            reach[cat] = (s, e)
+        kept.append((s, e, cat, ref))
+    return kept
 
 
 class PhraseRecognizer:
