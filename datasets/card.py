@@ -66,7 +66,8 @@ def render(stats: dict) -> str:
     lines += ["**Style tags** (messages carrying the tag after the first position)", ""]
     style = stats["style_tags"]
     keys = [k for k in ("sender_start", "sender_end", "no_sender", "short", "long", "crude",
-                        "typo", "hard_case", "obfuscated", "traditional", "fullwidth_digits")
+                        "typo", "calm_fake", "hard_case", "obfuscated", "traditional",
+                        "fullwidth_digits")
             if k in style]
     lines += _table(["tag", "messages"], [[f"`{k}`", style[k]] for k in keys]) + [""]
 

@@ -40,7 +40,7 @@ def _classifier(model_dir: str | None):
     return Classifier.load(model_dir) if model_dir else default_classifier()
 
 
-def _print_result(text: str, result) -> None:
+def _print_result(result) -> None:
     print(f"label: {result.label}")
     print(f"authenticity: {result.authenticity:.3f}   (P(genuine) / (P(genuine) + P(fake)))")
     print("probabilities: " + ", ".join(f"{k} {v:.3f}" for k, v in result.probabilities.items()))
@@ -69,7 +69,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_result(text, result)
+        _print_result(result)
     return 0
 
 
