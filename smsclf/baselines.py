@@ -14,6 +14,7 @@ import numpy as np
 
 from smsclf.model import LABELS
 from smsclf.normalize import normalize
+from smsclf.train import C_GRID
 
 
 def jieba_words(text: str) -> list[str]:
@@ -25,7 +26,7 @@ def jieba_words(text: str) -> list[str]:
 class PlainPipeline:
     """jieba + TF-IDF (word uni- and bigrams) + logistic regression, C chosen on dev."""
 
-    def __init__(self, c_grid: Sequence[float] = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)) -> None:
+    def __init__(self, c_grid: Sequence[float] = C_GRID) -> None:
         self.c_grid = tuple(c_grid)
         self.pipeline = None
 

@@ -7,6 +7,7 @@ costs normalisation, extraction, segmentation and a few hundred multiply-adds.
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 from collections.abc import Iterable, Iterator
@@ -98,12 +99,11 @@ class Classifier:
         self._w_evidence_matrix = np.ascontiguousarray(linear.coef[:, n_vocab:]) \
             * linear.evidence_scale
         self._evidence_index = {name: j for j, name in enumerate(linear.evidence_names)}
-        self._w_evidence = {name: self._w_evidence_matrix[:, j]
-                            for name, j in self._evidence_index.items()}
         # per-label weight minus the labels' mean: a feature's push towards each label,
         # what the reasons report
         self._m_terms = self._w_terms - self._w_terms.mean(axis=0)
-        self._m_evidence = {name: w - w.mean() for name, w in self._w_evidence.items()}
+        m_evidence = self._w_evidence_matrix - self._w_evidence_matrix.mean(axis=0)
+        self._m_evidence = {name: m_evidence[:, j] for name, j in self._evidence_index.items()}
         self._idf = linear.idf
         self._inv_t = 1.0 / linear.temperature
         self._i_genuine = self.labels.index("genuine")
@@ -174,9 +174,8 @@ class Classifier:
             contributions += [(c, vocab[i]) for c, i in zip(margin, idx.tolist(), strict=True)]
         for name, value in features.evidence_features.items():
             contributions.append((float(self._m_evidence[name][k] * value * self._inv_t), name))
-        contributions.sort(key=lambda c: (-c[0], c[1]))
         out = []
-        for c, name in contributions[:N_REASONS]:
+        for c, name in heapq.nsmallest(N_REASONS, contributions, key=lambda c: (-c[0], c[1])):
             if c <= 0:
                 break
             zh, en = describe(name)

@@ -83,7 +83,7 @@ def _classify_file(clf, args: argparse.Namespace) -> int:
     out_kind = file_format(out_path) if out_path else "jsonl"
     texts = (ex.text for ex in read_examples(args.input, labelled=False, fmt=args.format))
     out = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout
-    labels = ("genuine", "fake", "unrelated")
+    labels = clf.labels
     try:
         writer = None
         if out_kind in ("csv", "tsv"):

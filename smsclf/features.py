@@ -130,10 +130,15 @@ def evidence_features(evidence: list[Evidence]) -> dict[str, float]:
                 f.add("deadline.within_24h")
     _sender_features(evidence, f)
     _combinations(f)
-    names = set(evidence_feature_names())
+    names = _evidence_feature_set()
     # sorted: the order of summation, and so the last bit of a score, must not depend on
     # the process's string-hash seed
     return {name: 1.0 for name in sorted(f) if name in names}
+
+
+@lru_cache(maxsize=1)
+def _evidence_feature_set() -> frozenset[str]:
+    return frozenset(evidence_feature_names())
 
 
 def _sender_features(evidence: list[Evidence], f: set[str]) -> None:

@@ -195,7 +195,7 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
         train_ex, dev_ex = split_dev(train_ex)
     if dev_source is not None:
         dev_ex = [e for e in dev_ex if e.source == dev_source]
-        missing = {"genuine", "fake", "unrelated"} - {e.label for e in dev_ex}
+        missing = set(_model.LABELS) - {e.label for e in dev_ex}
         if missing:
             raise DataError(f"no dev rows with source {dev_source!r} and label(s) "
                             f"{', '.join(sorted(missing))}")
