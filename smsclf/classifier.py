@@ -1,8 +1,9 @@
-"""``Classifier``: the stored weights applied directly (a sparse dot product in numpy).
+"""``Classifier``: the stored weights applied directly (a sparse dot product in plain Python).
 
-Everything that can be done once — the vocabulary dict, the index of evidence features,
-the per-label weight differences used for reasons — is done at load time; a message
-costs normalisation, extraction, segmentation and a few hundred multiply-adds.
+Everything that can be done once — the vocabulary dict, the per-label weight rows, the
+evidence weights and their margins used for reasons — is done at load time; a message
+costs normalisation, extraction, segmentation and a few hundred multiply-adds.  The
+weights are read without numpy (``smsclf.npy``), which keeps import time and memory low.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import heapq
 import math
 import threading
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources as _res
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from smsclf import model as _model
 from smsclf.evidence import Evidence
@@ -33,8 +33,13 @@ from smsclf.tokenize import cutter
 
 #: How many reasons a Result carries.
 N_REASONS = 6
-_NO_INDEX = np.empty(0, dtype=np.intp)
-_NO_VALUES = np.empty(0, dtype=np.float64)
+
+
+def _floats(values) -> array:
+    """A float64 ``array`` of a numpy array, an ``array('d')`` or a sequence of floats."""
+    if isinstance(values, array):
+        return values
+    return array("d", values.tolist() if hasattr(values, "tolist") else values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +100,19 @@ class Classifier:
         self.labels = linear.labels
         self._vocab = {t: i for i, t in enumerate(linear.vocabulary)}
         n_vocab = len(linear.vocabulary)
-        self._w_terms = np.ascontiguousarray(linear.coef[:, :n_vocab])
-        self._w_evidence_matrix = np.ascontiguousarray(linear.coef[:, n_vocab:]) \
-            * linear.evidence_scale
-        self._evidence_index = {name: j for j, name in enumerate(linear.evidence_names)}
-        # per-label weight minus the labels' mean: a feature's push towards each label,
-        # what the reasons report
-        self._m_terms = self._w_terms - self._w_terms.mean(axis=0)
-        m_evidence = self._w_evidence_matrix - self._w_evidence_matrix.mean(axis=0)
-        self._m_evidence = {name: m_evidence[:, j] for name, j in self._evidence_index.items()}
-        self._idf = linear.idf
+        rows = [_floats(row) for row in linear.coef]
+        self._w_terms = [row[:n_vocab] for row in rows]  # one array('d') a label
+        scale = linear.evidence_scale
+        self._w_evidence = {
+            name: tuple(row[n_vocab + j] * scale for row in rows)
+            for j, name in enumerate(linear.evidence_names)
+        }
+        # an evidence feature's push towards each label (weight minus the labels' mean),
+        # what the reasons report; for terms it is computed for the few terms of a message
+        self._m_evidence = {name: tuple(x - sum(w) / len(w) for x in w)
+                            for name, w in self._w_evidence.items()}
+        self._intercept = tuple(_floats(linear.intercept))
+        self._idf = _floats(linear.idf)
         self._inv_t = 1.0 / linear.temperature
         self._i_genuine = self.labels.index("genuine")
         self._i_fake = self.labels.index("fake")
@@ -114,7 +122,7 @@ class Classifier:
         """Load a model directory written by ``smsclf train``."""
         if not isinstance(path, (str, Path)):
             raise TypeError(f"path must be str or Path, not {type(path).__name__}")
-        linear, manifest = _model.load(path)
+        linear, manifest = _model.load_light(path)
         return cls(linear, manifest, str(path))
 
     def warm_up(self) -> None:
@@ -124,7 +132,7 @@ class Classifier:
 
     # -- scoring -----------------------------------------------------------------------
 
-    def _term_vector(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _term_vector(self, terms: list[str]) -> list[tuple[int, float]]:
         """TF-IDF of the known terms as scikit-learn computes it: (1 + log tf) * idf, L2."""
         counts: dict[int, int] = {}
         get = self._vocab.get
@@ -132,48 +140,50 @@ class Classifier:
             j = get(term)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            return _NO_INDEX, _NO_VALUES
-        idx = np.array(list(counts), dtype=np.intp)
-        values = (1.0 + np.log(np.array(list(counts.values()), dtype=np.float64))) * self._idf[idx]
-        values /= math.sqrt(float(values @ values))
-        return idx, values
+        idf = self._idf
+        weighted = [(j, (1.0 + math.log(c)) * idf[j]) for j, c in counts.items()]
+        if not weighted:
+            return weighted
+        norm = 1.0 / math.sqrt(sum(v * v for _, v in weighted))
+        return [(j, v * norm) for j, v in weighted]
 
-    def logits(self, features: MessageFeatures) -> np.ndarray:
-        """Scores before the softmax (temperature applied)."""
-        return self._logits(features, *self._term_vector(features.terms))
+    def logits(self, features: MessageFeatures) -> list[float]:
+        """Scores before the softmax (temperature applied), one a label."""
+        return self._logits(features, self._term_vector(features.terms))
 
-    def _logits(self, features: MessageFeatures, idx: np.ndarray, values: np.ndarray
-                ) -> np.ndarray:
-        z = self.linear.intercept + self._w_terms[:, idx] @ values
-        active = features.evidence_features
-        if active:
-            cols = [self._evidence_index[name] for name in active]
-            z = z + self._w_evidence_matrix[:, cols] @ np.array(list(active.values()))
-        return z * self._inv_t
+    def _logits(self, features: MessageFeatures, vector: list[tuple[int, float]]
+                ) -> list[float]:
+        z = list(self._intercept)
+        for k, w in enumerate(self._w_terms):
+            z[k] += sum(w[j] * v for j, v in vector)
+        for name, value in features.evidence_features.items():
+            for k, w in enumerate(self._w_evidence[name]):
+                z[k] += w * value
+        return [x * self._inv_t for x in z]
 
     def _result(self, features: MessageFeatures, with_reasons: bool = True) -> Result:
-        idx, values = self._term_vector(features.terms)
-        z = self._logits(features, idx, values)
-        p = np.exp(z - z.max())
-        p /= p.sum()
-        k = int(p.argmax())
-        pg, pf = float(p[self._i_genuine]), float(p[self._i_fake])
+        vector = self._term_vector(features.terms)
+        z = self._logits(features, vector)
+        top = max(z)
+        e = [math.exp(x - top) for x in z]
+        total = sum(e)
+        p = [x / total for x in e]
+        k = p.index(max(p))
+        pg, pf = p[self._i_genuine], p[self._i_fake]
         authenticity = pg / (pg + pf) if pg + pf > 0 else 0.5
-        probabilities = {label: float(p[i]) for i, label in enumerate(self.labels)}
-        reasons = self._reasons(features, k, idx, values) if with_reasons else []
+        probabilities = dict(zip(self.labels, p, strict=True))
+        reasons = self._reasons(features, k, vector) if with_reasons else []
         return Result(self.labels[k], authenticity, probabilities, features.evidence, reasons)
 
-    def _reasons(self, features: MessageFeatures, k: int, idx: np.ndarray, values: np.ndarray
+    def _reasons(self, features: MessageFeatures, k: int, vector: list[tuple[int, float]]
                  ) -> list[Reason]:
         """Features by how much they raised the verdict's score over the others' mean."""
-        contributions: list[tuple[float, str]] = []
-        if len(idx):
-            margin = (self._m_terms[k, idx] * values * self._inv_t).tolist()
-            vocab = self.linear.vocabulary
-            contributions += [(c, vocab[i]) for c, i in zip(margin, idx.tolist(), strict=True)]
+        w, n, inv_t = self._w_terms, len(self._w_terms), self._inv_t
+        vocab = self.linear.vocabulary
+        contributions = [((w[k][j] - sum(row[j] for row in w) / n) * v * inv_t, vocab[j])
+                         for j, v in vector]
         for name, value in features.evidence_features.items():
-            contributions.append((float(self._m_evidence[name][k] * value * self._inv_t), name))
+            contributions.append((self._m_evidence[name][k] * value * inv_t, name))
         out = []
         for c, name in heapq.nsmallest(N_REASONS, contributions, key=lambda c: (-c[0], c[1])):
             if c <= 0:

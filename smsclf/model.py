@@ -10,9 +10,10 @@ import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 FORMAT = "smsclf-model"
 FORMAT_VERSION = 1
@@ -39,6 +40,8 @@ class LinearModel:
     temperature: float
 
     def arrays(self) -> dict[str, np.ndarray]:
+        import numpy as np
+
         return {
             "labels": np.array(self.labels, dtype=str),
             "vocabulary": np.array(self.vocabulary, dtype=str),
@@ -61,6 +64,8 @@ def sha256_file(path: Path) -> str:
 
 def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Like ``np.savez_compressed`` but byte-for-byte reproducible (fixed zip timestamps)."""
+    import numpy as np
+
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in sorted(arrays):
             buf = io.BytesIO()
@@ -86,8 +91,9 @@ def save(model: LinearModel, directory: Path, manifest: dict[str, Any]) -> None:
     (directory / MANIFEST_FILE).write_text(text, encoding="utf-8")
 
 
-def load(directory: str | Path) -> tuple[LinearModel, dict[str, Any]]:
-    """Read a model directory, checking format version and hash first."""
+def _checked(directory: str | Path) -> tuple[dict[str, Any], Path]:
+    """The manifest and the array file of a model directory, after checking the format
+    version and the array file's hash."""
     directory = Path(directory)
     manifest_path = directory / MANIFEST_FILE
     if not manifest_path.is_file():
@@ -114,6 +120,23 @@ def load(directory: str | Path) -> tuple[LinearModel, dict[str, Any]]:
             f"{arrays_path}: sha256 {actual} does not match the manifest ({expected}); "
             "the file was changed or damaged"
         )
+    return manifest, arrays_path
+
+
+def _check_shapes(model: LinearModel, arrays_path: Path) -> LinearModel:
+    n = len(model.vocabulary) + len(model.evidence_names)
+    n_labels = len(model.labels)
+    if (len(model.coef) != n_labels or any(len(row) != n for row in model.coef)
+            or len(model.idf) != len(model.vocabulary) or len(model.intercept) != n_labels):
+        raise ModelError(f"{arrays_path}: array shapes do not agree")
+    return model
+
+
+def load(directory: str | Path) -> tuple[LinearModel, dict[str, Any]]:
+    """Read a model directory into numpy arrays, checking format version and hash first."""
+    import numpy as np
+
+    manifest, arrays_path = _checked(directory)
     try:
         with np.load(arrays_path, allow_pickle=False) as z:
             a = {k: z[k] for k in z.files}
@@ -129,7 +152,28 @@ def load(directory: str | Path) -> tuple[LinearModel, dict[str, Any]]:
         )
     except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile) as exc:
         raise ModelError(f"{arrays_path}: unreadable model arrays ({exc})") from None
-    n = len(model.vocabulary) + len(model.evidence_names)
-    if model.coef.shape != (len(model.labels), n) or model.idf.shape != (len(model.vocabulary),):
-        raise ModelError(f"{arrays_path}: array shapes do not agree")
-    return model, manifest
+    return _check_shapes(model, arrays_path), manifest
+
+
+def load_light(directory: str | Path) -> tuple[LinearModel, dict[str, Any]]:
+    """``load`` without numpy (for classifying): float arrays as ``array('d')``, ``coef`` as
+    one ``array('d')`` a label.  Same checks, same refusal of anything pickled."""
+    from smsclf.npy import NpyError, read_npz
+
+    manifest, arrays_path = _checked(directory)
+    try:
+        a = read_npz(arrays_path)
+        (n_labels, width), flat = a["coef"]
+        model = LinearModel(
+            labels=tuple(a["labels"][1]),
+            vocabulary=tuple(a["vocabulary"][1]),
+            idf=a["idf"][1],
+            evidence_names=tuple(a["evidence_names"][1]),
+            coef=[flat[k * width : (k + 1) * width] for k in range(n_labels)],
+            intercept=a["intercept"][1],
+            evidence_scale=float(a["evidence_scale"][1]),
+            temperature=float(a["temperature"][1]),
+        )
+    except (KeyError, TypeError, ValueError, NpyError, OSError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"{arrays_path}: unreadable model arrays ({exc})") from None
+    return _check_shapes(model, arrays_path), manifest

@@ -70,3 +70,34 @@ def test_shipped_model_is_what_training_makes(tmp_path):
     assert a.temperature == b.temperature
     np.testing.assert_allclose(a.coef, b.coef, rtol=0, atol=1e-9)
     np.testing.assert_allclose(a.intercept, b.intercept, rtol=0, atol=1e-9)
+
+
+def test_light_loader_reads_what_numpy_reads(small_model):
+    from smsclf.model import load_light
+
+    a, _ = load(small_model)
+    b, _ = load_light(small_model)
+    assert (a.labels, a.vocabulary, a.evidence_names) == (b.labels, b.vocabulary, b.evidence_names)
+    assert [list(row) for row in a.coef] == [list(row) for row in b.coef]
+    assert list(a.idf) == list(b.idf) and list(a.intercept) == list(b.intercept)
+    assert (a.temperature, a.evidence_scale) == (b.temperature, b.evidence_scale)
+
+
+def test_light_reader_refuses_object_arrays(tmp_path):
+    from smsclf.npy import NpyError, read_npz
+
+    path = tmp_path / "bad.npz"
+    np.savez(path, x=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(NpyError, match="object"):
+        read_npz(path)
+
+
+def test_classify_does_not_import_numpy_or_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys, smsclf; smsclf.classify('【法务部】你已逾期，将起诉你'); "
+            "print(sorted(m for m in ('numpy', 'sklearn', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
