@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from array import array
+
     import numpy as np
 
 FORMAT = "smsclf-model"
@@ -28,14 +30,17 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class LinearModel:
-    """Weights of the multinomial logistic regression over TF-IDF terms and evidence."""
+    """Weights of the multinomial logistic regression over TF-IDF terms and evidence.
+
+    From ``load`` (and training) the arrays are numpy arrays; from ``load_light`` they are
+    ``array('d')`` (``coef`` a list of one row a label)."""
 
     labels: tuple[str, ...]
     vocabulary: tuple[str, ...]
-    idf: np.ndarray  # (V,)
+    idf: np.ndarray | array  # (V,)
     evidence_names: tuple[str, ...]
-    coef: np.ndarray  # (L, V + E)
-    intercept: np.ndarray  # (L,)
+    coef: np.ndarray | list[array]  # (L, V + E)
+    intercept: np.ndarray | array  # (L,)
     evidence_scale: float
     temperature: float
 
