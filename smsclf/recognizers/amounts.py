@@ -23,13 +23,14 @@ _DEADLINE = re.compile(
     rf"|(?P<date>(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日(?:\d{{1,2}}(?:[:：]\d{{2}}|点|时))?(?:之前|前))"
     rf"|(?P<abs>(?:\d{{4}}[-/.])?\d{{1,2}}[-/.]\d{{1,2}}\s*(?:\d{{1,2}}:\d{{2}})?\s*(?:之前|前))"
 )
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _HOURS = {"小时": 1, "分钟": 1 / 60, "日": 24, "天": 24, "工作日": 24, "个工作日": 24, "周": 168}
 
 
 def _cn_to_int(s: str) -> int | None:
     if s.isdigit():
         return int(s)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+    digits = _CN_DIGITS
     if s == "十":
         return 10
     if s.startswith("十"):

@@ -43,6 +43,8 @@ _DOCUMENT = re.compile(
 _ISSUER_BEFORE = re.compile(rf"[{_CJK}]{{1,10}}$")
 _SYSTEMS = (("仲", "arbitration"), ("证", "notary"), ("检", "procuratorate"),
             ("律", "law_firm"), ("公", "police"), ("警", "police"))
+# A court code at the start of a case number's body: 最高法, or a province code with digits.
+_COURT_CODE_PREFIX = re.compile(r"(最高法|[" + "".join(sorted(PROVINCE_ABBRS)) + r"]\d{2,4})")
 _TYPE_HINT = re.compile("[初终执督申再调保监撤特催破清赔救辖]|字第")
 _CHINESE_DIGITS = "一二三四五六七八九十"
 
@@ -168,7 +170,7 @@ class CaseNumberRecognizer:
 
     @staticmethod
     def _system(core: str) -> str:
-        if re.match(r"^(最高法|[" + "".join(PROVINCE_ABBRS) + r"]\d{2,4})", core):
+        if _COURT_CODE_PREFIX.match(core):
             return "court"
         for mark, system in _SYSTEMS:
             if mark in core[:-1] or (mark == "仲" and mark in core):
@@ -187,7 +189,7 @@ class CaseNumberRecognizer:
 
     @staticmethod
     def _has_court_code(body: str) -> bool:
-        return bool(re.match(r"^(最高法|[" + "".join(PROVINCE_ABBRS) + r"]\d{2,4})", body))
+        return bool(_COURT_CODE_PREFIX.match(body))
 
     @staticmethod
     def _longest_type_suffix(core: str) -> str | None:
