@@ -12,24 +12,29 @@ import heapq
 import math
 import threading
 from array import array
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources as _res
+from operator import mul
 from pathlib import Path
 from typing import Any
 
 from smsclf import model as _model
 from smsclf.evidence import Evidence
+from smsclf.extract import extract_normalized
 from smsclf.features import (
     FEATURE_VERSION,
     MessageFeatures,
     describe,
     evidence_feature_names,
-    featurize,
+    evidence_features,
 )
+from smsclf.normalize import normalize
 from smsclf.tokenize import SETTINGS as TOKENIZER_SETTINGS
-from smsclf.tokenize import cutter
+from smsclf.tokenize import cutter, words
 
 #: How many reasons a Result carries.
 N_REASONS = 6
@@ -51,6 +56,9 @@ class Reason:
     zh: str
     en: str
 
+    def __reduce__(self):  # fields as a tuple: fast pickling (see Evidence.__reduce__)
+        return Reason, (self.feature, self.contribution, self.zh, self.en)
+
     def to_dict(self) -> dict[str, Any]:
         return {"feature": self.feature, "contribution": round(self.contribution, 6),
                 "zh": self.zh, "en": self.en}
@@ -65,6 +73,10 @@ class Result:
     probabilities: dict[str, float]
     evidence: list[Evidence] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)
+
+    def __reduce__(self):  # fields as a tuple: fast pickling (see Evidence.__reduce__)
+        return Result, (self.label, self.authenticity, self.probabilities, self.evidence,
+                        self.reasons)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -98,22 +110,37 @@ class Classifier:
         self.manifest = manifest
         self.path = path
         self.labels = linear.labels
-        self._vocab = {t: i for i, t in enumerate(linear.vocabulary)}
+        # unigrams and bigrams keyed by their text, so a message's tokens are looked up
+        # without building the "w:"/"b:" feature names
+        self._unigrams: dict[str, int] = {}
+        self._bigrams: dict[str, int] = {}
+        for j, name in enumerate(linear.vocabulary):
+            (self._unigrams if name.startswith("w:") else self._bigrams)[name[2:]] = j
         n_vocab = len(linear.vocabulary)
+        inv_t = 1.0 / linear.temperature
         rows = [_floats(row) for row in linear.coef]
-        self._w_terms = [row[:n_vocab] for row in rows]  # one array('d') a label
-        scale = linear.evidence_scale
+        idf = _floats(linear.idf)
+        # a term counted once contributes idf * weight before the L2 norm: that product is
+        # stored (temperature folded in), one array('d') a label
+        w_terms = [[w * d * inv_t for w, d in zip(row[:n_vocab], idf, strict=True)]
+                   for row in rows]
+        self._w_terms = [array("d", w) for w in w_terms]
+        self._idf2 = array("d", (d * d for d in idf))
+        self._idf = idf
+        scale = linear.evidence_scale * inv_t
         self._w_evidence = {
             name: tuple(row[n_vocab + j] * scale for row in rows)
             for j, name in enumerate(linear.evidence_names)
         }
-        # an evidence feature's push towards each label (weight minus the labels' mean),
-        # what the reasons report; for terms it is computed for the few terms of a message
+        # a feature's push towards each label (weight minus the labels' mean) is what the
+        # reasons report: kept a label for terms, a feature for evidence
+        n_labels = len(rows)
+        mean = [sum(col) / n_labels for col in zip(*w_terms, strict=True)]
+        self._m_terms = [array("d", (x - m for x, m in zip(w, mean, strict=True)))
+                         for w in w_terms]
         self._m_evidence = {name: tuple(x - sum(w) / len(w) for x in w)
                             for name, w in self._w_evidence.items()}
-        self._intercept = tuple(_floats(linear.intercept))
-        self._idf = _floats(linear.idf)
-        self._inv_t = 1.0 / linear.temperature
+        self._intercept = tuple(x * inv_t for x in _floats(linear.intercept))
         self._i_genuine = self.labels.index("genuine")
         self._i_fake = self.labels.index("fake")
 
@@ -132,38 +159,50 @@ class Classifier:
 
     # -- scoring -----------------------------------------------------------------------
 
-    def _term_vector(self, terms: list[str]) -> list[tuple[int, float]]:
-        """TF-IDF of the known terms as scikit-learn computes it: (1 + log tf) * idf, L2."""
-        counts: dict[int, int] = {}
-        get = self._vocab.get
-        for term in terms:
-            j = get(term)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        idf = self._idf
-        weighted = [(j, (1.0 + math.log(c)) * idf[j]) for j, c in counts.items()]
-        if not weighted:
-            return weighted
-        norm = 1.0 / math.sqrt(sum(v * v for _, v in weighted))
-        return [(j, v * norm) for j, v in weighted]
+    def _term_vector(self, tokens: list[str]) -> tuple[list[int], list[float] | None, float]:
+        """The message's known unigrams and bigrams as scikit-learn's sublinear, L2-normed
+        TF-IDF sees them: (vocabulary indices in first-seen order, their 1 + log(tf) or
+        None when every term occurs once, the L2 norm's inverse)."""
+        found = [j for j in map(self._unigrams.get, tokens) if j is not None]
+        if len(tokens) > 1:
+            pairs = map(" ".join, zip(tokens, tokens[1:], strict=False))
+            found += [j for j in map(self._bigrams.get, pairs) if j is not None]
+        if not found:
+            return [], None, 0.0
+        counts = dict.fromkeys(found, 0)
+        if len(counts) == len(found):  # the usual case: each term once, tf weight 1
+            return found, None, 1.0 / math.sqrt(sum(map(self._idf2.__getitem__, found)))
+        for j in found:
+            counts[j] += 1
+        js = list(counts)
+        tf = [1.0 + math.log(c) for c in counts.values()]
+        squares = map(mul, map(self._idf2.__getitem__, js), map(mul, tf, tf))
+        return js, tf, 1.0 / math.sqrt(sum(squares))
 
     def logits(self, features: MessageFeatures) -> list[float]:
         """Scores before the softmax (temperature applied), one a label."""
-        return self._logits(features, self._term_vector(features.terms))
+        tokens = [t[2:] for t in features.terms if t.startswith("w:")]
+        return self._logits(self._term_vector(tokens), features.evidence_features)
 
-    def _logits(self, features: MessageFeatures, vector: list[tuple[int, float]]
-                ) -> list[float]:
+    def _logits(self, vector: tuple[list[int], list[float] | None, float],
+                evidence: dict[str, float]) -> list[float]:
+        js, tf, norm = vector
         z = list(self._intercept)
         for k, w in enumerate(self._w_terms):
-            z[k] += sum(w[j] * v for j, v in vector)
-        for name, value in features.evidence_features.items():
-            for k, w in enumerate(self._w_evidence[name]):
+            if tf is None:
+                z[k] += sum(map(w.__getitem__, js)) * norm
+            else:
+                z[k] += sum(map(mul, map(w.__getitem__, js), tf)) * norm
+        w_evidence = self._w_evidence
+        for name, value in evidence.items():
+            for k, w in enumerate(w_evidence[name]):
                 z[k] += w * value
-        return [x * self._inv_t for x in z]
+        return z
 
-    def _result(self, features: MessageFeatures, with_reasons: bool = True) -> Result:
-        vector = self._term_vector(features.terms)
-        z = self._logits(features, vector)
+    def _result(self, evidence: list[Evidence], tokens: list[str],
+                evidence_values: dict[str, float]) -> Result:
+        vector = self._term_vector(tokens)
+        z = self._logits(vector, evidence_values)
         top = max(z)
         e = [math.exp(x - top) for x in z]
         total = sum(e)
@@ -172,22 +211,26 @@ class Classifier:
         pg, pf = p[self._i_genuine], p[self._i_fake]
         authenticity = pg / (pg + pf) if pg + pf > 0 else 0.5
         probabilities = dict(zip(self.labels, p, strict=True))
-        reasons = self._reasons(features, k, vector) if with_reasons else []
-        return Result(self.labels[k], authenticity, probabilities, features.evidence, reasons)
+        reasons = self._reasons(k, vector, evidence_values)
+        return Result(self.labels[k], authenticity, probabilities, evidence, reasons)
 
-    def _reasons(self, features: MessageFeatures, k: int, vector: list[tuple[int, float]]
-                 ) -> list[Reason]:
+    def _reasons(self, k: int, vector: tuple[list[int], list[float] | None, float],
+                 evidence_values: dict[str, float]) -> list[Reason]:
         """Features by how much they raised the verdict's score over the others' mean."""
-        w, n, inv_t = self._w_terms, len(self._w_terms), self._inv_t
+        js, tf, norm = vector
+        m = self._m_terms[k]
+        margins = map(m.__getitem__, js)
+        if tf is not None:
+            margins = map(mul, margins, tf)
         vocab = self.linear.vocabulary
-        contributions = [((w[k][j] - sum(row[j] for row in w) / n) * v * inv_t, vocab[j])
-                         for j, v in vector]
-        for name, value in features.evidence_features.items():
-            contributions.append((self._m_evidence[name][k] * value * inv_t, name))
+        found = [(c * norm, vocab[j]) for j, c in zip(js, margins, strict=True) if c > 0]
+        m_evidence = self._m_evidence
+        for name, value in evidence_values.items():
+            c = m_evidence[name][k] * value
+            if c > 0:
+                found.append((c, name))
         out = []
-        for c, name in heapq.nsmallest(N_REASONS, contributions, key=lambda c: (-c[0], c[1])):
-            if c <= 0:
-                break
+        for c, name in heapq.nsmallest(N_REASONS, found, key=lambda c: (-c[0], c[1])):
             zh, en = describe(name)
             out.append(Reason(name, c, zh, en))
         return out
@@ -196,7 +239,9 @@ class Classifier:
         """The verdict on one message.  Raises TypeError for a non-str."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
-        return self._result(featurize(text))
+        doc = normalize(text)
+        evidence = extract_normalized(doc)
+        return self._result(evidence, words(doc.text), evidence_features(evidence))
 
     def classify_many(self, texts: Iterable[str], n_jobs: int = 1,
                       chunk_size: int = 500) -> list[Result]:
@@ -207,31 +252,33 @@ class Classifier:
     def iter_classify(self, texts: Iterable[str], n_jobs: int = 1,
                       chunk_size: int = 500) -> Iterator[Result]:
         """Like ``classify_many`` but yields results as they come, holding at most
-        ``n_jobs * chunk_size`` messages at a time."""
+        ``2 * n_jobs * chunk_size`` messages at a time."""
         if isinstance(texts, str):
             raise TypeError("texts must be an iterable of str, not a str")
         if not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
             raise ValueError(f"n_jobs must be a positive int or -1, not {n_jobs!r}")
+        if not isinstance(chunk_size, int) or chunk_size < 1:
+            raise ValueError(f"chunk_size must be a positive int, not {chunk_size!r}")
         if n_jobs == 1:
             for text in texts:
                 yield self.classify(text)
             return
-        from joblib import Parallel, delayed
-
         if self.path is None:
             raise ValueError("n_jobs > 1 needs a model loaded from a directory")
         from joblib import effective_n_jobs
+        from joblib.externals.loky import get_reusable_executor
 
-        workers = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
-        batch: list[list[str]] = []
         n_workers = effective_n_jobs(n_jobs)
+        executor = get_reusable_executor(max_workers=n_workers)
+        # a window of 2 chunks a worker: workers never wait for the reader, and no more
+        # than 2 * n_workers chunks are held, whatever the speed of the reader
+        pending: deque[Future[list[Result]]] = deque()
         for chunk in _chunks(texts, chunk_size):
-            batch.append(chunk)
-            if len(batch) >= n_workers:
-                yield from _flatten(workers(delayed(_classify_chunk)(self.path, c) for c in batch))
-                batch = []
-        if batch:
-            yield from _flatten(workers(delayed(_classify_chunk)(self.path, c) for c in batch))
+            if len(pending) >= 2 * n_workers:
+                yield from pending.popleft().result()
+            pending.append(executor.submit(_classify_chunk, self.path, chunk))
+        while pending:
+            yield from pending.popleft().result()
 
 
 def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -245,11 +292,6 @@ def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _flatten(parts: Iterable[list[Result]]) -> Iterator[Result]:
-    for part in parts:
-        yield from part
 
 
 @lru_cache(maxsize=4)

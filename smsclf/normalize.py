@@ -109,12 +109,33 @@ def _separator_run() -> re.Pattern[str]:
 _Chars = tuple[str, list[int], list[int]]  # text, start and end offset of each character
 
 
+class _CharTable(dict):
+    """``str.translate`` table filled on first sight of a character with ``_char``; it
+    remembers the characters that do not map to exactly one character."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = _char(ch)
+        if len(out) != 1:
+            self.uneven.add(ch)
+        if len(self) < 65536:  # bounded, like _char's own cache
+            self[code] = out
+        return out
+
+
+_TABLE = _CharTable()
+
+
 def _nfkc(text: str) -> _Chars:
-    """NFKC and lower-case character by character, dropping invisible characters."""
-    pieces = [_char(ch) for ch in text]
-    out = "".join(pieces)
-    if len(out) == len(text) and all(len(p) == 1 for p in pieces):
+    """NFKC and lower case character by character, dropping invisible characters."""
+    out = text.translate(_TABLE)
+    if _TABLE.uneven.isdisjoint(text):  # one character for one: offsets are the identity
         return out, list(range(len(text))), list(range(1, len(text) + 1))
+    pieces = [_char(ch) for ch in text]
     starts: list[int] = []
     ends: list[int] = []
     for i, piece in enumerate(pieces):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import smsclf
-from smsclf.classifier import Classifier, Result
+from smsclf.classifier import Classifier, Result, default_classifier
 
 GOLDEN = [
     ("【上海市浦东新区人民法院】李明：您与招商银行股份有限公司信用卡纠纷一案（2025）沪0115民初"
@@ -73,6 +73,8 @@ def test_bad_input():
         smsclf.classify_many(["ok", None])
     with pytest.raises(ValueError, match="n_jobs"):
         smsclf.classify_many(["ok"], n_jobs=0)
+    with pytest.raises(ValueError, match="chunk_size"):
+        default_classifier().classify_many(["ok"], chunk_size=0)
 
 
 def test_classify_many_keeps_order_and_matches_classify():
@@ -81,6 +83,17 @@ def test_classify_many_keeps_order_and_matches_classify():
     assert [r.label for r in one] == [smsclf.classify(t).label for t in texts]
     two = smsclf.classify_many(texts, n_jobs=2)
     assert [r.probabilities for r in two] == [r.probabilities for r in one]
+    # many small chunks through the workers: same results, evidence and reasons, in order
+    small = list(default_classifier().iter_classify(iter(texts), n_jobs=2, chunk_size=2))
+    assert small == one
+
+
+def test_results_survive_pickling():
+    import pickle
+
+    for text, _ in GOLDEN:
+        result = smsclf.classify(text)
+        assert pickle.loads(pickle.dumps(result)) == result
 
 
 def test_load_model_and_warm_up():
@@ -103,6 +116,7 @@ def test_fast_path_equals_scikit_learn(small_train_file, small_dev_file):
     clf = Classifier(trained.linear, {"feature_version": smsclf.features.FEATURE_VERSION,
                                       "tokenizer": smsclf.tokenize.SETTINGS})
     texts = [e.text for e in dev] + [t for t, _ in GOLDEN] + ["", "？？", "法院"]
+    texts += ["法院 法院 法院 起诉 起诉 你 你 你 你"]  # terms counted more than once
     reference = predict_proba(trained, [featurize(t) for t in texts])
     fast = np.array([[clf.classify(t).probabilities[k] for k in clf.labels] for t in texts])
     assert np.abs(fast - reference).max() < 1e-9
