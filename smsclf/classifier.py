@@ -13,12 +13,12 @@ import math
 import threading
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources as _res
-from operator import mul
+from operator import itemgetter, mul, neg
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,23 @@ from smsclf.tokenize import cutter, words
 
 #: How many reasons a Result carries.
 N_REASONS = 6
+
+#: A message's terms: (vocabulary indices, a getter of those indices from a sequence,
+#: 1 + log(tf) of each or None when all are 1, the inverse of the L2 norm)
+_TermVector = tuple[list[int], Callable[[Sequence[float]], Sequence[float]],
+                    list[float] | None, float]
+
+
+def _getter(js: list[int]) -> Callable[[Sequence[float]], Sequence[float]]:
+    """``seq -> (seq[j] for j in js)`` as a tuple, in one C call (``itemgetter``)."""
+    if len(js) == 1:
+        j = js[0]
+        return lambda seq: (seq[j],)
+    return itemgetter(*js)
+
+
+def _none(seq: Sequence[float]) -> tuple[float, ...]:
+    return ()
 
 
 def _floats(values) -> array:
@@ -124,8 +141,10 @@ class Classifier:
         # stored (temperature folded in), one array('d') a label
         w_terms = [[w * d * inv_t for w, d in zip(row[:n_vocab], idf, strict=True)]
                    for row in rows]
-        self._w_terms = [array("d", w) for w in w_terms]
-        self._idf2 = array("d", (d * d for d in idf))
+        # lists, not arrays: reading a list returns its float without boxing a new one,
+        # and the per-message sums below read these two most
+        self._w_terms = w_terms
+        self._idf2 = [d * d for d in idf]
         self._idf = idf
         scale = linear.evidence_scale * inv_t
         self._w_evidence = {
@@ -159,40 +178,42 @@ class Classifier:
 
     # -- scoring -----------------------------------------------------------------------
 
-    def _term_vector(self, tokens: list[str]) -> tuple[list[int], list[float] | None, float]:
+    def _term_vector(self, tokens: list[str]) -> _TermVector:
         """The message's known unigrams and bigrams as scikit-learn's sublinear, L2-normed
-        TF-IDF sees them: (vocabulary indices in first-seen order, their 1 + log(tf) or
-        None when every term occurs once, the L2 norm's inverse)."""
+        TF-IDF sees them: (vocabulary indices in first-seen order, a getter of those
+        indices, their 1 + log(tf) or None when every term occurs once, the L2 norm's
+        inverse)."""
         found = [j for j in map(self._unigrams.get, tokens) if j is not None]
         if len(tokens) > 1:
             pairs = map(" ".join, zip(tokens, tokens[1:], strict=False))
             found += [j for j in map(self._bigrams.get, pairs) if j is not None]
         if not found:
-            return [], None, 0.0
+            return [], _none, None, 0.0
         counts = dict.fromkeys(found, 0)
         if len(counts) == len(found):  # the usual case: each term once, tf weight 1
-            return found, None, 1.0 / math.sqrt(sum(map(self._idf2.__getitem__, found)))
+            get = _getter(found)
+            return found, get, None, 1.0 / math.sqrt(sum(get(self._idf2)))
         for j in found:
             counts[j] += 1
         js = list(counts)
+        get = _getter(js)
         tf = [1.0 + math.log(c) for c in counts.values()]
-        squares = map(mul, map(self._idf2.__getitem__, js), map(mul, tf, tf))
-        return js, tf, 1.0 / math.sqrt(sum(squares))
+        squares = map(mul, get(self._idf2), map(mul, tf, tf))
+        return js, get, tf, 1.0 / math.sqrt(sum(squares))
 
     def logits(self, features: MessageFeatures) -> list[float]:
         """Scores before the softmax (temperature applied), one a label."""
         tokens = [t[2:] for t in features.terms if t.startswith("w:")]
         return self._logits(self._term_vector(tokens), features.evidence_features)
 
-    def _logits(self, vector: tuple[list[int], list[float] | None, float],
-                evidence: dict[str, float]) -> list[float]:
-        js, tf, norm = vector
+    def _logits(self, vector: _TermVector, evidence: dict[str, float]) -> list[float]:
+        _, get, tf, norm = vector
         z = list(self._intercept)
         for k, w in enumerate(self._w_terms):
             if tf is None:
-                z[k] += sum(map(w.__getitem__, js)) * norm
+                z[k] += sum(get(w)) * norm
             else:
-                z[k] += sum(map(mul, map(w.__getitem__, js), tf)) * norm
+                z[k] += sum(map(mul, get(w), tf)) * norm
         w_evidence = self._w_evidence
         for name, value in evidence.items():
             for k, w in enumerate(w_evidence[name]):
@@ -214,16 +235,19 @@ class Classifier:
         reasons = self._reasons(k, vector, evidence_values)
         return Result(self.labels[k], authenticity, probabilities, evidence, reasons)
 
-    def _reasons(self, k: int, vector: tuple[list[int], list[float] | None, float],
-                 evidence_values: dict[str, float]) -> list[Reason]:
-        """Features by how much they raised the verdict's score over the others' mean."""
-        js, tf, norm = vector
-        m = self._m_terms[k]
-        margins = map(m.__getitem__, js)
+    def _reasons(self, k: int, vector: _TermVector, evidence_values: dict[str, float]
+                 ) -> list[Reason]:
+        """Features by how much they raised the verdict's score over the others' mean;
+        ties go to the feature whose name sorts first."""
+        js, get, tf, norm = vector
+        margins = get(self._m_terms[k])
         if tf is not None:
             margins = map(mul, margins, tf)
+        # the terms' best few: most negative first after negation; equal ones by index,
+        # which is name order (the vocabulary is sorted)
+        best = sorted(zip(map(neg, margins), js, strict=True))[:N_REASONS]
         vocab = self.linear.vocabulary
-        found = [(c * norm, vocab[j]) for j, c in zip(js, margins, strict=True) if c > 0]
+        found = [(-c * norm, vocab[j]) for c, j in best if c < 0]
         m_evidence = self._m_evidence
         for name, value in evidence_values.items():
             c = m_evidence[name][k] * value

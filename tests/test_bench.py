@@ -81,7 +81,10 @@ def test_quick_run_writes_every_figure(tmp_path, bench_model):
     assert report["cold_start"]["jieba"]["wall_s"] > 0
     for cold in report["cold_start"].values():
         assert cold["wall_s"] > 0 and cold["peak_rss_mb"] > 0
-    assert len(report["targets"]) == 8
+    # the eight targets, two of them checked for both tokenizers
+    assert len(report["targets"]) == 10
+    assert "classify_jieba_vs_tokenize_jieba" in report["ratios"]
+    assert "extraction_share_jieba" in report["ratios"]
     assert {"python", "numpy", "cpu_count", "platform"} <= set(report["machine"])
     assert report["corpus"]["n"] == 200
     assert (tmp_path / "bench.md").read_text(encoding="utf-8").count("|") > 50
