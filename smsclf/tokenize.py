@@ -11,6 +11,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 #: What the model's vocabulary depends on; written to and checked against the manifest.
@@ -38,7 +39,7 @@ def _load() -> tuple[Callable[[str], list[str]], str]:
         try:
             import rjieba
 
-            return (lambda text: rjieba.cut(text, False)), "rjieba"
+            return partial(rjieba.cut, hmm=False), "rjieba"
         except ImportError:
             pass
     import logging
@@ -69,17 +70,33 @@ def backend() -> str:
     return cutter()[1]
 
 
+def _token(tok: str) -> str:
+    """What a segment becomes: ``<num>`` for digits, itself for a word, "" to drop it."""
+    tok = tok.strip()
+    if tok.isdecimal():  # all decimal digits, what \d+ would match
+        return "<num>"
+    if tok.isalnum() or (tok and _KEEP.search(tok)):
+        return tok
+    return ""
+
+
+class _TokenTable(dict):
+    """segment -> ``_token(segment)``, filled on first sight and bounded in size."""
+
+    def __missing__(self, tok: str) -> str:
+        out = _token(tok)
+        if len(self) < 200_000:
+            self[tok] = out
+        return out
+
+
+_TOKENS = _TokenTable()
+
+
 def words(normalized: str) -> list[str]:
     """Tokens of a normalised text: punctuation and spaces dropped, numbers as ``<num>``."""
     cut, _ = cutter()
-    out = []
-    for tok in cut(normalized):
-        tok = tok.strip()
-        if tok.isdecimal():  # all decimal digits, what \d+ would match
-            out.append("<num>")
-        elif tok.isalnum() or (tok and _KEEP.search(tok)):
-            out.append(tok)
-    return out
+    return [t for t in map(_TOKENS.__getitem__, cut(normalized)) if t]
 
 
 def terms(tokens: list[str]) -> list[str]:
