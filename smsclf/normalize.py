@@ -103,7 +103,8 @@ def _separator_run() -> re.Pattern[str]:
     symbols = "".join(chr(o) for o in range(0x2000, 0x3000) if _is_emoji_like(chr(o)))
     members = "".join(sorted((_SEPARATORS - _SENTENCE_PUNCTUATION) | set(symbols)))
     cls = re.escape(members) + "\U0001f000-\U0001faff\ufe00-\ufe0f\u20e3"
-    return re.compile(f"(?<=[{_CJK_CLASS}])[{cls}]{{1,3}}(?=[{_CJK_CLASS}])")
+    # the leading lookahead (a necessary condition) lets the engine skip positions fast
+    return re.compile(f"(?=[{cls}])(?<=[{_CJK_CLASS}])[{cls}]{{1,3}}(?=[{_CJK_CLASS}])")
 
 
 _Chars = tuple[str, list[int], list[int]]  # text, start and end offset of each character

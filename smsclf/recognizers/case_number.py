@@ -23,6 +23,7 @@ from smsclf.tables import NON_CODE_ABBRS, PROVINCE_ABBRS, tables
 
 _CJK = "\u4e00-\u9fff"
 _CASE = re.compile(
+    rf"(?=[(\[〔【12])"  # what a match starts with: lets the engine skip other positions
     rf"(?:(?P<open>[(\[〔【])\s*(?P<year>\d{{4}})\s*[)\]〕】]"
     rf"|(?<![\d(\[〔【])(?P<year2>(?:19|20)\d{{2}})(?=[{_CJK}]))\s*"
     rf"(?P<body>[{_CJK}][{_CJK}\d\s()]{{0,18}}?)\s*"
@@ -40,6 +41,9 @@ _DOCUMENT = re.compile(
     rf"(?P<prefix>[{_CJK}()]{{1,16}})\s*[〔(\[]\s*(?P<year>\d{{4}})\s*[〕)\]]\s*"
     rf"(?:[{_CJK}]{{0,3}}字)?\s*第?\s*(?P<serial>\d{{1,8}})\s*号"
 )
+# What every _DOCUMENT match contains: a cheap test before the costly scan (its prefix of
+# up to 16 characters is tried at every position)
+_BRACKETED_YEAR = re.compile(r"[〔(\[]\s*\d{4}\s*[〕)\]]")
 _ISSUER_BEFORE = re.compile(rf"[{_CJK}]{{1,10}}$")
 _SYSTEMS = (("仲", "arbitration"), ("证", "notary"), ("检", "procuratorate"),
             ("律", "law_firm"), ("公", "police"), ("警", "police"))
@@ -101,7 +105,7 @@ class CaseNumberRecognizer:
             kind = "document_number" if details.get("system", "court") != "court" else self.kind
             found.append(make_evidence(doc, kind, m.start(), m.end(), details))
             taken.append((m.start(), m.end()))
-        for m in _DOCUMENT.finditer(text):
+        for m in _DOCUMENT.finditer(text) if _BRACKETED_YEAR.search(text) else ():
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             prefix = m.group("prefix")
