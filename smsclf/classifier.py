@@ -141,10 +141,10 @@ class Classifier:
         # stored (temperature folded in), one array('d') a label
         w_terms = [[w * d * inv_t for w, d in zip(row[:n_vocab], idf, strict=True)]
                    for row in rows]
-        # lists, not arrays: reading a list returns its float without boxing a new one,
-        # and the per-message sums below read these two most
-        self._w_terms = w_terms
-        self._idf2 = [d * d for d in idf]
+        # arrays, not lists of floats: a quarter of the memory, and as fast in a full
+        # classify, where scattered reads miss the cache either way
+        self._w_terms = [array("d", w) for w in w_terms]
+        self._idf2 = array("d", (d * d for d in idf))
         self._idf = idf
         scale = linear.evidence_scale * inv_t
         self._w_evidence = {

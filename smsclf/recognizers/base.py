@@ -21,7 +21,10 @@ def make_evidence(
     doc: NormalizedText, kind: str, start: int, end: int, details: dict[str, Any]
 ) -> Evidence:
     """Evidence for ``doc.text[start:end]``, with its span mapped to the original text."""
-    ostart, oend = doc.span(start, end)
+    if end > start:  # doc.span inlined: every message makes several of these
+        ostart, oend = doc.starts[start], doc.ends[end - 1]
+    else:
+        ostart, oend = doc.span(start, end)
     return Evidence(kind, ostart, oend, doc.original[ostart:oend], details)
 
 
