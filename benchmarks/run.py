@@ -192,6 +192,56 @@ def smsclf_variants(model: Path, texts: list[str], budget: Budget) -> dict[str, 
     return out
 
 
+#: classify's stages, in the order it runs them (see Classifier.classify)
+STAGES: dict[str, str] = {
+    "normalize": "normalize(text)",
+    "recognisers": "extract_normalized(doc)",
+    "segment": "words(doc.text): segmentation and token clean-up",
+    "evidence_features": "evidence_features(evidence)",
+    "score": "TF-IDF terms, scores, softmax, reasons and the Result",
+}
+
+
+def stage_breakdown(model: Path, texts: list[str], budget: Budget) -> dict[str, Any]:
+    """Where one classify call spends its time: each stage timed in place, message after
+    message, so that each pays the cache misses the others cause (timed alone, in a tight
+    loop, every stage looks cheaper than it is inside classify)."""
+    from smsclf.classifier import Classifier
+    from smsclf.extract import extract_normalized
+    from smsclf.features import evidence_features
+    from smsclf.normalize import normalize
+    from smsclf.tokenize import backend, words
+
+    clf = Classifier.load(model)
+    clf.warm_up()
+    pc = time.perf_counter
+    totals = [0.0] * len(STAGES)
+    n, k = 0, len(texts)
+    start = pc()
+    while True:
+        text = texts[n % k]
+        t0 = pc()
+        doc = normalize(text)
+        t1 = pc()
+        evidence = extract_normalized(doc)
+        t2 = pc()
+        tokens = words(doc.text)
+        t3 = pc()
+        values = evidence_features(evidence)
+        t4 = pc()
+        clf._result(evidence, tokens, values)
+        t5 = pc()
+        for i, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+            totals[i] += dt
+        n += 1
+        if n > budget.warmup and _enough(n, t5 - start, budget):
+            break
+    whole = sum(totals)
+    return {"backend": backend(), "n": n, "total_us": round(whole / n * 1e6, 3),
+            "stages": {name: {"mean_us": round(t / n * 1e6, 3), "share": round(t / whole, 4)}
+                       for name, t in zip(STAGES, totals, strict=True)}}
+
+
 def jieba_variants(model: Path, texts: list[str], budget: Budget) -> dict[str, dict]:
     """The variants with jieba as smsclf's tokenizer; run with SMSCLF_TOKENIZER=jieba."""
     from smsclf.classifier import Classifier
@@ -486,6 +536,14 @@ def markdown(report: dict[str, Any]) -> str:
                      f"{_fmt(f.get('p50_us'))} | {_fmt(f.get('p99_us'))} | {ratio} |")
     lines += ["", "| ratio | value |", "|---|--:|"]
     lines += [f"| {r['what']} | {r['value']:.3f} |" for r in report["ratios"].values()]
+    st = report.get("stages")
+    if st:
+        lines += ["", f"Where a `classify` call's time goes ({st['backend']}; each stage timed "
+                  f"in place, {st['n']:,} calls, {_fmt(st['total_us'])} µs a message in all):",
+                  "", "| stage | what | µs a message | share |", "|---|---|--:|--:|"]
+        for name, f in st["stages"].items():
+            lines.append(f"| {name} | {STAGES[name]} | {_fmt(f['mean_us'])} | "
+                         f"{f['share']:.0%} |")
     cold = report["cold_start"]
     if cold:
         ref = cold.get("jieba", {}).get("wall_s")
@@ -613,6 +671,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     load_before = _loadavg()
     variants = smsclf_variants(model, texts, budget)
+    _log("classify's stages, timed in place")
+    stages = stage_breakdown(model, texts, budget)
     if "classify_jieba" not in variants:
         _log("classify_jieba, tokenize_jieba (child process, SMSCLF_TOKENIZER=jieba)")
         variants.update(run_jieba_child(model, args))
@@ -639,6 +699,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                        for p in source_files())},
         "variants": {k: variants[k] for k in VARIANTS if k in variants},
         "ratios": r,
+        "stages": stages,
         "cold_start": cold,
         "targets": targets(r, cold),
     }

@@ -8,7 +8,6 @@ weights are read without numpy (``smsclf.npy``), which keeps import time and mem
 
 from __future__ import annotations
 
-import heapq
 import math
 import threading
 from array import array
@@ -247,16 +246,18 @@ class Classifier:
         # which is name order (the vocabulary is sorted)
         best = sorted(zip(map(neg, margins), js, strict=True))[:N_REASONS]
         vocab = self.linear.vocabulary
-        found = [(-c * norm, vocab[j]) for c, j in best if c < 0]
+        # (minus the contribution, name): sorting these puts the largest first, ties by name
+        found = [(c * norm, vocab[j]) for c, j in best if c < 0]
         m_evidence = self._m_evidence
         for name, value in evidence_values.items():
             c = m_evidence[name][k] * value
             if c > 0:
-                found.append((c, name))
+                found.append((-c, name))
+        found.sort()
         out = []
-        for c, name in heapq.nsmallest(N_REASONS, found, key=lambda c: (-c[0], c[1])):
+        for c, name in found[:N_REASONS]:
             zh, en = describe(name)
-            out.append(Reason(name, c, zh, en))
+            out.append(Reason(name, -c, zh, en))
         return out
 
     def classify(self, text: str) -> Result:

@@ -77,6 +77,7 @@ def descriptions() -> dict[str, tuple[str, str]]:
     return {r["name"]: (r["zh"], r["en"]) for r in resources.read_tsv("features.tsv")}
 
 
+@lru_cache(maxsize=65536)  # every verdict describes a few features: most of them recur
 def describe(name: str) -> tuple[str, str]:
     """A readable (Chinese, English) description of any feature name."""
     if name.startswith("w:"):

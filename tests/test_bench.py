@@ -3,6 +3,7 @@ absolute times depend on the machine, and a busy CI runner must not fail the bui
 
 import importlib.util
 import json
+import math
 import os
 import subprocess
 import sys
@@ -85,6 +86,10 @@ def test_quick_run_writes_every_figure(tmp_path, bench_model):
     assert len(report["targets"]) == 10
     assert "classify_jieba_vs_tokenize_jieba" in report["ratios"]
     assert "extraction_share_jieba" in report["ratios"]
+    stages = report["stages"]["stages"]
+    assert list(stages) == list(run.STAGES)
+    assert all(s["mean_us"] > 0 for s in stages.values())
+    assert math.isclose(sum(s["share"] for s in stages.values()), 1.0, abs_tol=0.01)
     assert {"python", "numpy", "cpu_count", "platform"} <= set(report["machine"])
     assert report["corpus"]["n"] == 200
     assert (tmp_path / "bench.md").read_text(encoding="utf-8").count("|") > 50
