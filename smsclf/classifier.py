@@ -276,8 +276,8 @@ class Classifier:
 
     def iter_classify(self, texts: Iterable[str], n_jobs: int = 1,
                       chunk_size: int = 500) -> Iterator[Result]:
-        """Like ``classify_many`` but yields results as they come, holding at most
-        ``2 * n_jobs * chunk_size`` messages at a time."""
+        """Like ``classify_many`` but yields results as they come.  With ``n_jobs > 1`` it
+        holds at most ``(2 * workers + 1) * chunk_size`` messages and results at a time."""
         if isinstance(texts, str):
             raise TypeError("texts must be an iterable of str, not a str")
         if not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
