@@ -17,7 +17,8 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources as _res
-from operator import itemgetter, mul, neg
+from itertools import repeat
+from operator import itemgetter, mul, neg, sub
 from pathlib import Path
 from typing import Any
 
@@ -137,14 +138,11 @@ class Classifier:
         rows = [_floats(row) for row in linear.coef]
         idf = _floats(linear.idf)
         # a term counted once contributes idf * weight before the L2 norm: that product is
-        # stored (temperature folded in), one array('d') a label
-        w_terms = [[w * d * inv_t for w, d in zip(row[:n_vocab], idf, strict=True)]
-                   for row in rows]
-        # arrays, not lists of floats: a quarter of the memory, and as fast in a full
-        # classify, where scattered reads miss the cache either way
-        self._w_terms = [array("d", w) for w in w_terms]
-        self._idf2 = array("d", (d * d for d in idf))
-        self._idf = idf
+        # stored (temperature folded in), one array('d') a label; arrays, not lists of
+        # floats, for a quarter of the memory (and built without lists, for the peak)
+        self._w_terms = [array("d", map(mul, map(mul, row[:n_vocab], idf), repeat(inv_t)))
+                         for row in rows]
+        self._idf2 = array("d", map(mul, idf, idf))
         scale = linear.evidence_scale * inv_t
         self._w_evidence = {
             name: tuple(row[n_vocab + j] * scale for row in rows)
@@ -153,9 +151,8 @@ class Classifier:
         # a feature's push towards each label (weight minus the labels' mean) is what the
         # reasons report: kept a label for terms, a feature for evidence
         n_labels = len(rows)
-        mean = [sum(col) / n_labels for col in zip(*w_terms, strict=True)]
-        self._m_terms = [array("d", (x - m for x, m in zip(w, mean, strict=True)))
-                         for w in w_terms]
+        mean = array("d", (sum(col) / n_labels for col in zip(*self._w_terms, strict=True)))
+        self._m_terms = [array("d", map(sub, w, mean)) for w in self._w_terms]
         self._m_evidence = {name: tuple(x - sum(w) / len(w) for x in w)
                             for name, w in self._w_evidence.items()}
         self._intercept = tuple(x * inv_t for x in _floats(linear.intercept))
