@@ -192,7 +192,7 @@ def smsclf_variants(model: Path, texts: list[str], budget: Budget) -> dict[str, 
     return out
 
 
-#: classify's stages, in the order it runs them (see Classifier.classify)
+#: classify's stages, in the order it runs them (smsclf.features.read_message, then scoring)
 STAGES: dict[str, str] = {
     "normalize": "normalize(text)",
     "recognisers": "extract_normalized(doc)",

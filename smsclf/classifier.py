@@ -24,17 +24,15 @@ from typing import Any
 
 from smsclf import model as _model
 from smsclf.evidence import Evidence
-from smsclf.extract import extract_normalized
 from smsclf.features import (
     FEATURE_VERSION,
     MessageFeatures,
     describe,
     evidence_feature_names,
-    evidence_features,
+    read_message,
 )
-from smsclf.normalize import normalize
 from smsclf.tokenize import SETTINGS as TOKENIZER_SETTINGS
-from smsclf.tokenize import cutter, words
+from smsclf.tokenize import cutter
 
 #: How many reasons a Result carries.
 N_REASONS = 6
@@ -261,9 +259,8 @@ class Classifier:
         """The verdict on one message.  Raises TypeError for a non-str."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
-        doc = normalize(text)
-        evidence = extract_normalized(doc)
-        return self._result(evidence, words(doc.text), evidence_features(evidence))
+        _, evidence, tokens, values = read_message(text)
+        return self._result(evidence, tokens, values)
 
     def classify_many(self, texts: Iterable[str], n_jobs: int = 1,
                       chunk_size: int = 500) -> list[Result]:

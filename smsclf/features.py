@@ -188,8 +188,16 @@ class MessageFeatures:
     evidence_features: dict[str, float]
 
 
-def featurize(text: str) -> MessageFeatures:
-    """Normalise once, extract the evidence, segment the words."""
+def read_message(text: str) -> tuple[NormalizedText, list[Evidence], list[str], dict[str, float]]:
+    """Normalise once, extract the evidence, segment the words: the normalised text, its
+    evidence, its tokens and its evidence features.  Training (``featurize``) and
+    ``Classifier.classify`` both read messages through this one function."""
     doc = normalize(text)
     evidence = extract_normalized(doc)
-    return MessageFeatures(doc, evidence, terms(words(doc.text)), evidence_features(evidence))
+    return doc, evidence, words(doc.text), evidence_features(evidence)
+
+
+def featurize(text: str) -> MessageFeatures:
+    """Everything the model reads from ``text``, with the terms named as in the model."""
+    doc, evidence, tokens, values = read_message(text)
+    return MessageFeatures(doc, evidence, terms(tokens), values)
