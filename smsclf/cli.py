@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from smsclf.safe_write import OutputError, atomic_text_file, cannot_write, umask
 
 
 def _n_jobs(value: str) -> int:
@@ -16,7 +22,19 @@ def _n_jobs(value: str) -> int:
 
 
 def _read_text_arg(text: str) -> str:
-    return sys.stdin.read() if text == "-" else text
+    """TEXT, or standard input for ``-``, decoded here so that bytes that are not UTF-8 give
+    a line and a column instead of a traceback."""
+    if text != "-":
+        return text
+    stdin = getattr(sys.stdin, "buffer", None)
+    if stdin is None:  # replaced by a text stream (tests, embedding)
+        return sys.stdin.read()
+    import io
+
+    from smsclf.data_io import decode_lines
+
+    data = "".join(decode_lines(io.BytesIO(stdin.read()), "<stdin>"))
+    return data.replace("\r\n", "\n").replace("\r", "\n")  # as text-mode stdin did
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -75,56 +93,140 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 def _classify_file(clf, args: argparse.Namespace) -> int:
     import csv
-    from pathlib import Path
 
-    from smsclf.data_io import file_format, read_examples
+    from smsclf.data_io import read_examples, read_stream
 
-    out_path = Path(args.output) if args.output else None
-    out_kind = file_format(out_path) if out_path else "jsonl"
-    texts = (ex.text for ex in read_examples(args.input, labelled=False, fmt=args.format))
-    out = open(out_path, "w", encoding="utf-8", newline="") if out_path else sys.stdout
+    if args.input == "-":
+        examples = read_stream(sys.stdin.buffer, "<stdin>", args.format or "txt")
+    else:
+        examples = read_examples(args.input, labelled=False, fmt=args.format)
+    out_kind = _output_format(args.output)
     labels = clf.labels
+    n = 0
+    shown = False  # a progress line is open on standard error
     try:
-        writer = None
-        if out_kind in ("csv", "tsv"):
-            writer = csv.writer(out, delimiter="," if out_kind == "csv" else "\t")
-            writer.writerow(["text", "label", "authenticity", *[f"p_{k}" for k in labels],
-                             "reasons"])
-        n = 0
-        batch: list[str] = []
+        with _open_output(args.output, args.input) as out:
+            writer = None
+            if out_kind in ("csv", "tsv"):
+                writer = csv.writer(out, delimiter="," if out_kind == "csv" else "\t")
+                writer.writerow(["text", "label", "authenticity", *[f"p_{k}" for k in labels],
+                                 "reasons"])
+            batch: list[str] = []
 
-        def flush() -> None:
-            nonlocal n
-            for text, result in zip(batch, clf.classify_many(batch, n_jobs=args.n_jobs),
-                                    strict=True):
-                if writer is not None:
-                    writer.writerow([text, result.label, f"{result.authenticity:.6f}",
-                                     *[f"{result.probabilities[k]:.6f}" for k in labels],
-                                     "; ".join(r.en for r in result.reasons)])
-                elif out_kind == "txt":
-                    out.write(f"{result.label}\t{result.authenticity:.4f}\t{text}\n")
-                else:
-                    out.write(json.dumps({"text": text, **result.to_dict()},
-                                         ensure_ascii=False) + "\n")
-            n += len(batch)
-            batch.clear()
-            if n >= 1000 and not args.quiet:
-                print(f"\r{n:,} messages classified", end="", file=sys.stderr, flush=True)
+            def flush() -> None:
+                nonlocal n, shown
+                if not batch:
+                    return
+                for text, result in zip(batch, clf.classify_many(batch, n_jobs=args.n_jobs),
+                                        strict=True):
+                    if writer is not None:
+                        writer.writerow([text, result.label, f"{result.authenticity:.6f}",
+                                         *[f"{result.probabilities[k]:.6f}" for k in labels],
+                                         "; ".join(r.en for r in result.reasons)])
+                    elif out_kind == "txt":
+                        out.write(f"{result.label}\t{result.authenticity:.4f}\t{text}\n")
+                    else:
+                        out.write(json.dumps({"text": text, **result.to_dict()},
+                                             ensure_ascii=False) + "\n")
+                n += len(batch)
+                batch.clear()
+                if n >= 1000 and not args.quiet:
+                    print(f"\r{n:,} messages classified", end="", file=sys.stderr, flush=True)
+                    shown = True
 
-        for text in texts:
-            batch.append(text)
-            if len(batch) >= 1000 * max(1, args.n_jobs):
-                flush()
-        flush()
-        if n >= 1000 and not args.quiet:
-            print(file=sys.stderr)
+            for example in examples:
+                batch.append(example.text)
+                if len(batch) >= 1000 * max(1, args.n_jobs):
+                    flush()
+            flush()
     finally:
-        if out is not sys.stdout:
-            out.close()
+        if shown:  # end the progress line, before any error message
+            print(file=sys.stderr)
     return 0
 
 
+def _output_format(output: str | None) -> str:
+    """The format of ``--output``: by its extension; JSONL for standard output and for a
+    device or a FIFO without a known extension."""
+    from smsclf.data_io import FORMATS, file_format
+
+    if not output or output == "-":
+        return "jsonl"
+    path = Path(output)
+    if path.suffix.lower() not in FORMATS and path.exists() and not path.is_file():
+        return "jsonl"
+    return file_format(path)
+
+
+class _Sink:
+    """The output stream, whose write errors (a full disk) name the output."""
+
+    def __init__(self, stream, name: str) -> None:
+        self.stream = stream
+        self.name = name
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            raise  # the reader went away: main() ends quietly
+        except OSError as exc:
+            raise cannot_write(self.name, exc) from exc
+
+
+@contextlib.contextmanager
+def _open_output(output: str | None, source: str) -> Iterator[_Sink]:
+    """Where the results go.
+
+    No ``--output`` or ``-``: standard output, streamed.  An existing device or FIFO
+    (``/dev/null``, ``/dev/full``, a named pipe) is written directly.  A regular file is
+    written to a temporary beside it, ``.NAME.PID.XXXXXXXX.tmp``, which replaces it only once
+    complete and on disk: a failed or interrupted run leaves the previous output as it was.
+    A run killed with SIGKILL or by a power cut leaves its temporary, which the next run to
+    the same output removes.  The input itself is refused as output, even through a symbolic
+    or hard link."""
+    if not output or output == "-":
+        yield _Sink(sys.stdout, "standard output")
+        return
+    path = Path(output)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:  # a path under a regular file, a loop of links, ...
+        raise cannot_write(output, exc) from exc
+    if st is not None and source != "-" and os.path.samefile(source, path):
+        raise OutputError(f"--output {output} is the input file {source}; "
+                           "write the results to another file")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        yield from _write_directly(path, output)
+    else:
+        # the mode open() would give: the old file's, or a new file's under the umask
+        mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~umask()
+        with atomic_text_file(Path(os.path.realpath(path)), mode, name=output) as f:
+            yield _Sink(f, output)
+
+
+def _write_directly(path: Path, name: str) -> Iterator[_Sink]:
+    try:
+        f = open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise cannot_write(name, exc) from exc
+    try:
+        yield _Sink(f, name)
+        try:
+            f.close()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise cannot_write(name, exc) from exc
+    finally:
+        with contextlib.suppress(OSError):
+            f.close()
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
+    from smsclf.progress import Progress, Silent
     from smsclf.train import C_GRID, EVIDENCE_SCALES, train_model
 
     manifest = train_model(
@@ -132,6 +234,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         c_grid=tuple(args.C) if args.C else C_GRID,
         scales=tuple(args.evidence_scale) if args.evidence_scale else EVIDENCE_SCALES,
         min_df=args.min_df, min_per_label=args.min_per_label, dev_source=args.dev_source,
+        force=args.force, progress=Silent() if args.quiet else Progress("smsclf train"),
     )
     from smsclf.metrics import format_report
 
@@ -183,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smsclf", description="Is the legal action claimed in a Chinese SMS real?"
     )
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="list the evidence found in a message")
     p.add_argument("text", help="the message, or - to read it from standard input")
@@ -194,11 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--model", help="a model directory (default: the shipped model)")
     p.add_argument("--input", help="classify every message of a file (.jsonl with a 'text' "
-                   "field, .csv/.tsv with a 'text' column, or .txt with one message a line)")
+                   "field, .csv/.tsv with a 'text' column, or .txt with one message a line); "
+                   "- reads standard input (one message a line unless --format says otherwise)")
     p.add_argument("--format", choices=["jsonl", "csv", "tsv", "txt"],
                    help="format of --input when its extension does not tell")
-    p.add_argument("--output", help="where to write results (.jsonl, .csv, .tsv or .txt; "
-                   "default: JSONL on standard output)")
+    p.add_argument("--output", help="where to write results (.jsonl, .csv, .tsv or .txt), "
+                   "replaced only once complete; default or -: JSONL on standard output")
     p.add_argument("--n-jobs", type=_n_jobs, default=1,
                    help="worker processes (-1: one per CPU)")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
@@ -217,6 +322,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-df", type=int, default=2, help="minimum document frequency of terms")
     p.add_argument("--min-per-label", type=int, default=10,
                    help="refuse to train with fewer examples of a label")
+    p.add_argument("--force", action="store_true", help="replace --out even when it is a "
+                   "folder that does not hold a smsclf model (an existing file is never "
+                   "replaced)")
+    p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     p.set_defaults(func=_cmd_train)
 
     p = sub.add_parser("evaluate", help="measure a model on labelled data")
@@ -235,13 +344,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looked up only when asked for: importlib.metadata costs tens of
+    milliseconds, too much for every start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(f"smsclf {_version()}")
+        parser.exit()
+
+
+def _version() -> str:
+    """The installed version; ``__version__`` when running from a source tree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("smsclf")
+    except PackageNotFoundError:
+        from smsclf import __version__
+
+        return __version__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; every expected failure is one line on standard error, exit code 2."""
     from smsclf.data_io import DataError
     from smsclf.model import ModelError
 
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
-    except (DataError, ModelError) as exc:
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the flush at exit
+        return code
+    except BrokenPipeError:
+        # the reader of standard output went away (``| head``): stop quietly.  As the Python
+        # docs advise (signal, "Note on SIGPIPE"), point standard output at devnull so that
+        # the flush at exit does not fail again, and exit with 1.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print(f"smsclf {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (DataError, ModelError, OutputError) as exc:
         print(f"smsclf {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename is not None else ""
+        print(f"smsclf {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 2

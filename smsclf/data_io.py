@@ -3,16 +3,23 @@ one message a line), with errors that name the file and the line."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from smsclf.model import LABELS
 
 FORMATS = {".jsonl": "jsonl", ".json": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
            ".tsv": "tsv", ".txt": "txt"}
+
+# The longest CSV/TSV field read (characters).  The csv module stops at 131,072 by default,
+# shorter than some messages; a limit remains so that a quote never closed is reported
+# instead of swallowing the rest of the file into one field.
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
 
 
 class DataError(ValueError):
@@ -43,46 +50,102 @@ def file_format(path: Path, fmt: str | None = None) -> str:
 
 def read_examples(path: str | Path, labelled: bool = True, fmt: str | None = None
                   ) -> Iterator[Example]:
-    """Stream the messages of a file.  With ``labelled``, every row needs a valid label."""
+    """Stream the messages of a file.  With ``labelled``, every row needs a valid label.
+
+    The file name and format are checked at once, before the first message is asked for;
+    a FIFO or ``/dev/stdin`` works as well as a regular file."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise DataError(f"{path}: no such file")
+    if path.is_dir():
+        raise DataError(f"{path}: is a folder, not a file")
     kind = file_format(path, fmt)
     if kind == "txt" and labelled:
         raise DataError(f"{path}: a .txt file has no labels; use JSONL or CSV with a label column")
-    with open(path, encoding="utf-8", newline="") as f:
-        if kind == "jsonl":
-            rows = _jsonl_rows(f, path)
-        elif kind in ("csv", "tsv"):
-            rows = _csv_rows(f, path, "," if kind == "csv" else "\t", labelled)
-        else:
-            rows = ((f"{path}:{i}", {"text": line.rstrip("\n")}) for i, line in enumerate(f, 1))
-        for where, row in rows:
-            yield _example(where, row, labelled)
+
+    def examples() -> Iterator[Example]:
+        with open(path, "rb") as f:
+            yield from read_stream(f, str(path), kind, labelled)
+
+    return examples()
 
 
-def _jsonl_rows(f, path: Path):
-    for i, line in enumerate(f, 1):
+def read_stream(f: BinaryIO, name: str, kind: str, labelled: bool = False
+                ) -> Iterator[Example]:
+    """The messages of an open binary stream (standard input, say) in format ``kind``;
+    errors name the stream ``name``."""
+    lines = decode_lines(f, name)
+    if kind == "jsonl":
+        rows = _jsonl_rows(lines, name)
+    elif kind in ("csv", "tsv"):
+        rows = _csv_rows(lines, name, "," if kind == "csv" else "\t", labelled)
+    else:
+        # a .txt line is a message: no line break in it, whichever convention ends the lines
+        rows = ((f"{name}:{i}", {"text": line.rstrip("\r\n")}) for i, line in enumerate(lines, 1))
+    for where, row in rows:
+        yield _example(where, row, labelled)
+
+
+def decode_lines(f: BinaryIO, name: str) -> Iterator[str]:
+    """The lines of ``f`` as text, line ends kept, without a UTF-8 byte order mark.
+
+    Decoding line by line (rather than a text-mode file) lets a byte that is not UTF-8 be
+    reported by line and column instead of by an offset in a buffer."""
+    for i, raw in enumerate(f, 1):
+        if i == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            column = len(raw[:exc.start].decode("utf-8", "replace")) + 1
+            raise DataError(
+                f"{name}:{i}: not valid UTF-8 (byte 0x{raw[exc.start]:02x} at column "
+                f"{column}); save the file as UTF-8 (from GBK: iconv -f GB18030 -t UTF-8)"
+            ) from None
+
+
+def _jsonl_rows(lines: Iterator[str], name: str):
+    for i, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise DataError(f"{path}:{i}: not valid JSON ({exc.msg})") from None
+            raise DataError(f"{name}:{i}: not valid JSON ({exc.msg})") from None
         if not isinstance(row, dict):
-            raise DataError(f"{path}:{i}: expected a JSON object with 'text' and 'label'")
-        yield f"{path}:{i}", row
+            raise DataError(f"{name}:{i}: expected a JSON object with 'text' and 'label'")
+        yield f"{name}:{i}", row
 
 
-def _csv_rows(f, path: Path, delimiter: str, labelled: bool):
-    reader = csv.DictReader(f, delimiter=delimiter)
+def _csv_rows(lines: Iterator[str], name: str, delimiter: str, labelled: bool):
+    """Rows as dicts (like ``csv.DictReader``) named by the line of the file they start on,
+    which differs from their row number once a quoted field holds a line break."""
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    reader = csv.reader(lines, delimiter=delimiter)
+
+    def next_row() -> list[str] | None:
+        try:
+            return next(reader, None)
+        except csv.Error as exc:
+            line = reader.line_num
+            if "field limit" in str(exc):
+                raise DataError(f"{name}:{line}: field larger than {CSV_FIELD_LIMIT:,} "
+                                "characters (a quote not closed?)") from None
+            raise DataError(f"{name}:{line}: not valid CSV ({exc})") from None
+
+    header = next_row() or []
     needed = ["text", "label"] if labelled else ["text"]
-    missing = [c for c in needed if c not in (reader.fieldnames or [])]
+    missing = [c for c in needed if c not in header]
     if missing:
-        raise DataError(f"{path}:1: missing column(s) {', '.join(map(repr, missing))} in the "
-                        f"header {reader.fieldnames!r}")
-    for i, row in enumerate(reader, 2):
-        yield f"{path}:{i}", row
+        raise DataError(f"{name}:1: missing column(s) {', '.join(map(repr, missing))} in the "
+                        f"header {header!r}")
+    while True:
+        start = reader.line_num + 1
+        row = next_row()
+        if row is None:
+            return
+        if row:  # a blank line is no row; missing cells are missing keys, extra ones dropped
+            yield f"{name}:{start}", dict(zip(header, row, strict=False))
 
 
 def _example(where: str, row: dict, labelled: bool) -> Example:

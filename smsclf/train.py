@@ -1,16 +1,15 @@
 """Training: TF-IDF terms plus evidence features, multinomial logistic regression, the
 regularisation chosen on a dev split, temperature scaling fitted there too.
 
-scikit-learn is needed here only; classifying needs numpy, jieba and this package.
-Training is deterministic: the same data and settings give byte-identical model files.
+scikit-learn is needed here only; classifying needs neither it nor numpy.
+Training is deterministic: on one machine the same data and settings give byte-identical
+model files; on another CPU the solver, run to a tight tolerance, gives the same verdicts and
+probabilities within 1e-6 (the last bits of the weights follow the floating-point kernels).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
@@ -23,7 +22,9 @@ from smsclf import model as _model
 from smsclf.data_io import DataError, Example, read_labelled
 from smsclf.features import FEATURE_VERSION, MessageFeatures, evidence_feature_names, featurize
 from smsclf.metrics import evaluate
+from smsclf.progress import Progress, Silent
 from smsclf.recognizers.case_number import reference_year
+from smsclf.safe_write import check_output_dir, write_model_dir
 from smsclf.tokenize import SETTINGS as TOKENIZER_SETTINGS
 
 C_GRID = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -31,6 +32,14 @@ EVIDENCE_SCALES = (0.5, 1.0, 2.0)
 TEMPERATURES = tuple(float(t) for t in np.round(np.exp(np.linspace(-1.2, 1.2, 49)), 6))
 DEV_FRACTION = 0.15
 F1_TOLERANCE = 0.005
+#: Newton-CG with the gradient driven to |g|max <= SOLVER_TOL: the optimum is unique (the
+#: loss is strictly convex in the weights), so a solver run to this precision lands on it
+#: whatever the machine's floating-point kernels.  lbfgs stops on a relative decrease of the
+#: loss long before (its ftol is fixed in scikit-learn), leaving coefficients that differed by
+#: 4e-5 between two CPUs' kernels; Newton-CG at 1e-10 differs by ~1e-10 in probabilities.
+SOLVER = "newton-cg"
+SOLVER_TOL = 1e-10
+SOLVER_MAX_ITER = 200
 
 
 @dataclass
@@ -88,14 +97,21 @@ def predict_proba(trained: Trained, features: list[MessageFeatures]) -> np.ndarr
     return _softmax(z / trained.linear.temperature)
 
 
+def _featurize_all(examples: list[Example], progress: Progress, what: str
+                   ) -> list[MessageFeatures]:
+    return [featurize(e.text) for e in progress.bar(examples, len(examples), what)]
+
+
 def fit(train: list[Example], dev: list[Example], c_grid=C_GRID, scales=EVIDENCE_SCALES,
-        min_df: int = 2) -> Trained:
+        min_df: int = 2, progress: Progress | None = None) -> Trained:
     """Fit on ``train``, choosing C and the evidence scale on ``dev``."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    f_train = [featurize(e.text) for e in train]
-    f_dev = [featurize(e.text) for e in dev]
+    progress = progress or Silent()
+    progress.stage(f"features of {len(train):,} training and {len(dev):,} dev messages")
+    f_train = _featurize_all(train, progress, "training features")
+    f_dev = _featurize_all(dev, progress, "dev features")
     y_train = [e.label for e in train]
     y_dev = [e.label for e in dev]
     vectorizer = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True,
@@ -103,11 +119,13 @@ def fit(train: list[Example], dev: list[Example], c_grid=C_GRID, scales=EVIDENCE
     vectorizer.fit([f.terms for f in f_train])
     selection: list[dict[str, float]] = []
     fitted: dict[tuple[float, float], Any] = {}
+    n_points = len(scales) * len(c_grid)
     for scale in scales:
         x_train = _design(vectorizer, f_train, scale)
         x_dev = _design(vectorizer, f_dev, scale)
         for c in c_grid:
-            est = LogisticRegression(C=c, max_iter=5000, tol=1e-8)
+            est = LogisticRegression(C=c, solver=SOLVER, tol=SOLVER_TOL,
+                                     max_iter=SOLVER_MAX_ITER)
             est.fit(x_train, y_train)
             proba = _softmax(est.decision_function(x_dev)[:, _ordered(est)])
             m = evaluate(y_dev, proba)
@@ -115,6 +133,9 @@ def fit(train: list[Example], dev: list[Example], c_grid=C_GRID, scales=EVIDENCE
                    "dev_log_loss": round(m["log_loss"], 6)}
             selection.append(row)
             fitted[(c, scale)] = est
+            progress.stage(f"grid point {len(selection)}/{n_points}: C={c:g} evidence scale "
+                           f"{scale:g}: dev macro-F1 {m['macro_f1']:.4f}, log-loss "
+                           f"{m['log_loss']:.4f} ({int(max(est.n_iter_))} solver iterations)")
     # the most regularised setting within F1_TOLERANCE of the best dev macro-F1: the simplest
     # model that does as well generalises best to messages unlike the training set
     top = max(r["dev_macro_f1"] for r in selection)
@@ -123,6 +144,7 @@ def fit(train: list[Example], dev: list[Example], c_grid=C_GRID, scales=EVIDENCE
     c, scale = chosen["C"], chosen["evidence_scale"]
     est = fitted[(c, scale)]
     z_dev = est.decision_function(_design(vectorizer, f_dev, scale))[:, _ordered(est)]
+    progress.stage(f"chosen C={c:g}, evidence scale {scale:g}; fitting the temperature")
     temperature = min(TEMPERATURES, key=lambda t: evaluate(y_dev, _softmax(z_dev / t))["log_loss"])
     order = _ordered(est)
     linear = _model.LinearModel(
@@ -174,20 +196,26 @@ def split_dev(examples: list[Example], fraction: float = DEV_FRACTION
 def train_model(data: list[str], out: str, dev: list[str] | None = None,
                 test: list[str] | None = None, c_grid=C_GRID, scales=EVIDENCE_SCALES,
                 min_df: int = 2, min_per_label: int = 10,
-                dev_source: str | None = None, year: int | None = None) -> dict[str, Any]:
+                dev_source: str | None = None, year: int | None = None,
+                force: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Read and check the data, fit, and write the model directory ``out`` atomically.
     With ``dev_source``, only dev rows whose ``source`` is that value choose the settings
     and the temperature (the shipped model uses the hand-written ones: they are closer to
     real traffic than generated messages).  Case-number years are judged against ``year``
-    (default: this year), which the manifest records.  Returns the manifest."""
+    (default: this year), which the manifest records.  ``out`` must not exist, be empty or
+    hold a smsclf model; ``force`` lets it replace any other folder (never a file).
+    ``progress`` reports the stages (default: silent).  Returns the manifest."""
     year = year or date.today().year
+    progress = progress or Silent()
+    check_output_dir(Path(out), force)  # before minutes of work, not after
     with reference_year(year):
         return _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label,
-                            dev_source, year)
+                            dev_source, year, force, progress)
 
 
 def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, dev_source,
-                 year) -> dict[str, Any]:
+                 year, force, progress) -> dict[str, Any]:
+    progress.stage("reading " + ", ".join(map(str, [*data, *(dev or [])])))
     train_ex = read_labelled(data, min_per_label=min_per_label)
     if dev:
         dev_ex = read_labelled(dev, min_per_label=1)
@@ -199,11 +227,13 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
         if missing:
             raise DataError(f"no dev rows with source {dev_source!r} and label(s) "
                             f"{', '.join(sorted(missing))}")
-    trained = fit(train_ex, dev_ex, c_grid=c_grid, scales=scales, min_df=min_df)
+    trained = fit(train_ex, dev_ex, c_grid=c_grid, scales=scales, min_df=min_df,
+                  progress=progress)
     metrics: dict[str, Any] = {"dev": trained.dev_metrics}
     if test:
+        progress.stage("evaluating on " + ", ".join(map(str, test)))
         test_ex = read_labelled(test, min_per_label=1)
-        proba = predict_proba(trained, [featurize(e.text) for e in test_ex])
+        proba = predict_proba(trained, _featurize_all(test_ex, progress, "test features"))
         metrics["test"] = evaluate([e.label for e in test_ex], proba)
     manifest = {
         "labels": list(_model.LABELS),
@@ -211,7 +241,10 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
         "feature_version": FEATURE_VERSION,
         "tfidf": {"terms": "jieba words and word bigrams", "min_df": min_df,
                   "sublinear_tf": True, "norm": "l2", "idf": "smooth"},
-        "estimator": "multinomial logistic regression (scikit-learn lbfgs), temperature-scaled",
+        "estimator": "multinomial logistic regression, temperature-scaled",
+        "solver": {"name": f"scikit-learn {SOLVER}", "tol": SOLVER_TOL,
+                   "max_iter": SOLVER_MAX_ITER,
+                   "iterations": int(max(trained.estimator.n_iter_))},
         "hyperparameters": {"C": trained.estimator.C,
                             "evidence_scale": trained.linear.evidence_scale,
                             "temperature": trained.linear.temperature,
@@ -227,25 +260,7 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
                              ("smsclf", "numpy", "scikit-learn", "scipy", "jieba", "opencc")},
         "metrics": _rounded(metrics),
     }
-    write_atomically(trained.linear, Path(out), manifest)
+    progress.stage(f"writing {out}")
+    write_model_dir(Path(out), lambda folder: _model.save(trained.linear, folder, manifest),
+                    force=force)
     return manifest
-
-
-def write_atomically(linear: _model.LinearModel, out: Path, manifest: dict[str, Any]) -> None:
-    """Write into a temporary sibling directory, then move it into place, so that a failed
-    run never leaves a half-written model."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        _model.save(linear, tmp, manifest)
-        old = None
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

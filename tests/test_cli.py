@@ -66,3 +66,12 @@ def test_train_and_evaluate(small_train_file, small_dev_file, tmp_path, capsys):
 def test_bad_model_dir(tmp_path, capsys):
     assert main(["classify", "x", "--model", str(tmp_path)]) == 2
     assert "manifest" in capsys.readouterr().err
+
+
+def test_version():
+    from smsclf import __version__
+
+    proc = subprocess.run([sys.executable, "-m", "smsclf", "--version"], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"smsclf {__version__}"

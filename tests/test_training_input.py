@@ -95,3 +95,46 @@ def test_dev_source_without_every_label(tmp_path):
     with pytest.raises(DataError, match="no dev rows with source 'handwritten'"):
         train_model([str(train)], str(tmp_path / "m"), dev=[str(dev)],
                     dev_source="handwritten")
+
+
+def test_csv_with_a_bom(tmp_path):
+    """Excel writes "UTF-8 CSV" with a byte order mark before the header."""
+    path = tmp_path / "d.csv"
+    path.write_text("\ufefftext,label\n" + "".join(f"消息{i},fake\n" for i in range(3)),
+                    encoding="utf-8")
+    examples = read_labelled([path], min_per_label=0)
+    assert [e.text for e in examples] == ["消息0", "消息1", "消息2"]
+
+
+def test_non_utf8_names_line_and_column(tmp_path):
+    path = tmp_path / "d.jsonl"
+    lines = [line.encode() for line in rows()[:5]]
+    lines.append(json.dumps({"text": "法院传票", "label": "fake"},
+                            ensure_ascii=False).encode("gb18030"))
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(DataError, match=r"d.jsonl:6: not valid UTF-8 \(byte 0xb7 at column 11\)"):
+        read_labelled([path], min_per_label=0)
+
+
+def test_csv_field_longer_than_the_csv_default(tmp_path):
+    """csv stops at 131,072 characters a field by default; messages may be longer."""
+    path = tmp_path / "d.csv"
+    long_text = "长" * 200_000
+    path.write_text(f"text,label\n\"{long_text}\",fake\n", encoding="utf-8")
+    assert read_labelled([path], min_per_label=0)[0].text == long_text
+
+
+def test_csv_error_names_the_physical_line(tmp_path):
+    """Rows after a quoted field with line breaks are named by their line in the file."""
+    path = tmp_path / "d.csv"
+    path.write_text('text,label\n"two\nlines",fake\n\n  ,fake\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"d.csv:5: empty text"):
+        read_labelled([path], min_per_label=0)
+
+
+def test_txt_with_crlf_line_ends(tmp_path):
+    from smsclf.data_io import read_examples
+
+    path = tmp_path / "d.txt"
+    path.write_bytes("第一条\r\n第二条\r\n".encode())
+    assert [e.text for e in read_examples(path, labelled=False)] == ["第一条", "第二条"]
