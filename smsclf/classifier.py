@@ -8,8 +8,12 @@ weights are read without numpy (``smsclf.npy``), which keeps import time and mem
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
 import threading
+import time
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -124,6 +128,10 @@ class Classifier:
         self.linear = linear
         self.manifest = manifest
         self.path = path
+        #: what workers check before using a model they load from ``path``: the manifest
+        #: names the arrays' hash, so equal manifests mean the same model
+        self.fingerprint = hashlib.sha256(
+            json.dumps(manifest, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
         self.labels = linear.labels
         # unigrams and bigrams keyed by their text, so a message's tokens are looked up
         # without building the "w:"/"b:" feature names
@@ -288,14 +296,16 @@ class Classifier:
         from joblib.externals.loky import get_reusable_executor
 
         n_workers = effective_n_jobs(n_jobs)
-        executor = get_reusable_executor(max_workers=n_workers)
+        executor = get_reusable_executor(max_workers=n_workers, initializer=_watch_parent,
+                                         initargs=(os.getpid(),))
         # a window of 2 chunks a worker: workers never wait for the reader, and no more
         # than 2 * n_workers chunks are held, whatever the speed of the reader
         pending: deque[Future[list[Result]]] = deque()
         for chunk in _chunks(texts, chunk_size):
             if len(pending) >= 2 * n_workers:
                 yield from pending.popleft().result()
-            pending.append(executor.submit(_classify_chunk, self.path, chunk))
+            pending.append(executor.submit(_classify_chunk, self.path, self.fingerprint,
+                                           chunk))
         while pending:
             yield from pending.popleft().result()
 
@@ -314,13 +324,35 @@ def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 @lru_cache(maxsize=4)
-def _worker_classifier(path: str) -> Classifier:
-    return Classifier.load(path)
+def _worker_classifier(path: str, fingerprint: str) -> Classifier:
+    """A worker's model, cached by path *and* content: a folder replaced by a new model
+    gives a new key, so a reused worker never serves the old one."""
+    clf = Classifier.load(path)
+    if clf.fingerprint != fingerprint:
+        raise _model.ModelError(f"{path}: the model changed since it was loaded; load it again")
+    return clf
 
 
-def _classify_chunk(path: str, texts: list[str]) -> list[Result]:
-    clf = _worker_classifier(path)
+def _classify_chunk(path: str, fingerprint: str, texts: list[str]) -> list[Result]:
+    clf = _worker_classifier(path, fingerprint)
     return [clf.classify(t) for t in texts]
+
+
+#: How often a worker checks that the process that started it is still alive (seconds).
+PARENT_CHECK_INTERVAL = 0.5
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Worker initializer: end this worker when its parent is gone (killed parents otherwise
+    leave reusable workers waiting on a queue no one reads)."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_INTERVAL)
+            if os.getppid() != parent_pid:  # re-parented: the parent has died
+                os._exit(0)
+
+    threading.Thread(target=watch, name="smsclf-parent-watch", daemon=True).start()
 
 
 def default_model_path() -> Path:
