@@ -62,3 +62,17 @@ def test_near_misses(text):
 def test_luhn():
     assert luhn_ok("4111111111111111")
     assert not luhn_ok("4111111111111112")
+
+
+def test_link_scan_is_linear_in_a_long_dotted_run():
+    """'a.'×n once made the link pattern retry from every position (quadratic: 4× the text,
+    16× the time).  A ratio of two sizes in one process, best of five, not a time limit."""
+    import timeit
+
+    from smsclf.recognizers.channel import _URL
+
+    def cost(n: int) -> float:
+        text = "a." * n
+        return min(timeit.repeat(lambda: list(_URL.finditer(text)), number=3, repeat=5))
+
+    assert cost(4000) / cost(1000) < 8

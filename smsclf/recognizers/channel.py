@@ -18,8 +18,11 @@ from smsclf.recognizers.base import make_evidence, preceded_by
 _TLDS = ("com|cn|net|org|top|xyz|vip|cc|icu|club|info|me|io|co|app|site|online|shop|link|"
          "ltd|wang|ink|pro|biz|tv|live|fun|store|tech|work|life|asia|hk|tk|ml|ga|gq|cf")
 _TLD_SET = frozenset(_TLDS.split("|"))
+# a host starts only where no host character precedes it: otherwise a failed match is tried
+# again from every later position of a long dotted run ('a.a.a…'), quadratic in its length
 _URL = re.compile(
     r"(?:(?P<scheme>https?)://)?"
+    r"(?<![a-z0-9.\-])"
     r"(?P<host>(?:\d{1,3}(?:\.\d{1,3}){3})|(?:[a-z0-9](?:[a-z0-9\-]{0,62})\.)+(?:[a-z]{2,12}))"
     r"(?P<port>:\d{1,5})?(?P<path>/[\x21-\x7e]*)?"
 )
