@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from smsclf import resources
+from smsclf.domains import registrable, split_host
 from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText
 from smsclf.recognizers.base import make_evidence, preceded_by
@@ -40,29 +41,86 @@ _PHONE_CONTEXT = ("电话", "热线", "致电", "拨打", "联系", "来电", "t
 _CARD_CONTEXT = ("卡号", "账号", "账户", "帐号", "帐户", "银行卡", "转账", "汇款", "转入")
 
 
+_OFFICIAL = ("court_gov", "court_platform")
+# words scammers put in hosts to pass for a court's (DOMAIN F8: court-gov.cn, courtgov.top,
+# fy-court.top); the registrable labels of the official domains in data/domains.tsv
+# (10102368, gdems, bjcourt, …) are added to them
+_IMITATION_WORDS = ("court", "fayuan", "12368", "gov")
+# "fy" (法院) in a run of pinyin initials, as court sites abbreviate (hbfy, cdfy12368, rmfy:
+# hzfy-pay, fysd): a part with no vowel, where English words with "fy" have some (verify)
+_ABBREVIATION = re.compile(r"(?<![a-z])[b-df-hj-np-tv-z]*fy[b-df-hj-np-tv-z]*(?![a-z])")
+_MIN_LABEL = 4  # shorter registrable labels would match inside unrelated hosts
+
+
 @lru_cache(maxsize=1)
 def _domains() -> dict[str, str]:
     return {r["domain"]: r["class"] for r in resources.read_tsv("domains.tsv")}
 
 
+@lru_cache(maxsize=1)
+def _table_depth() -> int:
+    """The most labels an entry of ``data/domains.tsv`` has: no longer suffix can match."""
+    return max((d.count(".") + 1 for d in _domains()), default=0)
+
+
+@lru_cache(maxsize=1)
+def _imitated() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words that mark an imitation (the generic ones and each official domain's registrable
+    label), and the official entries themselves, which a host may carry whole."""
+    official = tuple(d for d, cls in _domains().items() if cls in _OFFICIAL)
+    words = set(_IMITATION_WORDS)
+    for d in official:
+        label = "" if _IPV4.fullmatch(d) else split_host(d)[1].split(".", 1)[0]
+        if len(label) >= _MIN_LABEL:
+            words.add(label)
+    # a word that holds another adds nothing (bjcourt, court)
+    words = {w for w in words if not any(v != w and v in w for v in words)}
+    return tuple(sorted(words)), official
+
+
 def domain_class(host: str) -> str:
     """``court_gov``, ``court_platform``, ``gov``, ``shortener``, ``suspicious_tld``,
-    ``ip_address``, ``lookalike`` or ``other`` for a host name."""
+    ``ip_address``, ``lookalike`` or ``other`` for a host name.
+
+    Official and shortener entries count only at or below the host's registrable domain
+    (by the Public Suffix List), since only its owner puts names there:
+    ``jysd.10102368.com.case-view.xyz`` belongs to ``case-view.xyz``.  A host that carries an
+    official domain or its words but is registered elsewhere is ``lookalike``, even on a
+    suspicious TLD; hosts under ``gov.cn`` never are, as only government bodies register
+    there."""
+    host = host.lower().rstrip(".")
     table = _domains()
     if _IPV4.fullmatch(host):
         return table.get(host, "ip_address")
+    suffix, owner = split_host(host)
     labels = host.split(".")
-    for i in range(len(labels)):
+    n_suffix = suffix.count(".") + 1
+    for i in range(max(0, len(labels) - _table_depth()), len(labels)):
         cls = table.get(".".join(labels[i:]))
-        if cls:
-            if cls in ("court_gov", "court_platform", "gov") or not _lookalike(host):
-                return cls
-            break
-    return "lookalike" if _lookalike(host) else "other"
+        if cls is None:
+            continue
+        if len(labels) - i > n_suffix and cls not in ("gov", "suspicious_tld"):
+            return cls  # the registrable domain or a name below it: its owner's
+        if cls == "gov":
+            return cls
+        break  # the longest entry is the suffix's: a suspicious TLD
+    else:
+        cls = "other"
+    if owner and _imitates(host[: len(host) - len(suffix) - 1]):
+        return "lookalike"
+    return cls
 
 
-def _lookalike(host: str) -> bool:
-    return any(w in host for w in ("court", "12368", "fayuan", "gov", "fy"))
+def _imitates(owned: str) -> bool:
+    """Whether the part of a host before its public suffix carries an official domain or a
+    word of one (``court``, ``10102368``; typo-squats such as ``court-gov-cn``)."""
+    words, official = _imitated()
+    if any(w in owned for w in words):
+        return True
+    if "fy" in owned and _ABBREVIATION.search(owned):
+        return True
+    dotted = f".{owned}."
+    return any(f".{d}." in dotted for d in official)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -147,8 +205,8 @@ class ChannelRecognizer:
             if not m.group("scheme") and (is_ip or host.rsplit(".", 1)[-1] not in _TLD_SET):
                 continue
             cls = domain_class(host)
-            add(m.start(), m.end(), {"type": "url", "host": host, "domain_class": cls,
-                                     "official": cls in ("court_gov", "court_platform")})
+            add(m.start(), m.end(), {"type": "url", "host": host, "domain": registrable(host),
+                                     "domain_class": cls, "official": cls in _OFFICIAL})
         for pattern, kind in ((_WECHAT, "wechat"), (_QQ, "qq")):
             for m in pattern.finditer(text):
                 if self._overlaps(m.span("id"), taken):
