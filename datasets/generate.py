@@ -321,8 +321,8 @@ class _Message:
             return self._case(r.choice(others).code, "民初", year)
         if kind == "future_year":
             return self._case(court.code, r.choice(["民初", "执"]), r.randint(2027, 2030))
-        if kind == "leading_zero":
-            return self._case(court.code, r.choice(["民初", "执", "民督"]), year,
+        if kind == "leading_zero":  # padding was usual in old-form and 2016 numbers only
+            return self._case(court.code, r.choice(["民初", "执", "民督"]), max(year, 2017),
                               "0" * r.randint(1, 3) + str(r.randint(1, 999)))
         digits = str(year) + "".join(r.choice(string.digits) for _ in range(r.randint(6, 10)))
         label = r.choice(["案件编号：", "案件编号", "案号：", "立案编号：", "案件号", "诉讼编号："])

@@ -49,11 +49,16 @@ def _drop_contained(found: list[Evidence]) -> list[Evidence]:
 def _check_court_consistency(found: list[Evidence]) -> list[Evidence]:
     """Mark case numbers whose court code fits none of the courts the message names."""
     named = {e.details["code"] for e in found if e.kind == "court" and e.details.get("code")}
+    # every code of a court that kept the code of a renamed or merged division
+    named |= {c for e in found if e.kind == "court" for c in e.details.get("codes", ())}
     codes = {e.details["court_code"] for e in found
              if e.kind == "case_number" and e.details.get("court_code")}
     if not named or not codes:
         return found
-    consistent = bool(named & codes)
+    # a basic court may send its own intermediate court's number (an appeal sent back) and
+    # the reverse: both are in real documents, so neither is a mismatch
+    consistent = bool(named & codes) or any(
+        n[:3] == c[:3] and min(len(n), len(c)) == 3 for n in named for c in codes)
     out = []
     for e in found:
         if e.kind == "court" and e.details.get("code"):

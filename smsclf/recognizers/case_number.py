@@ -6,6 +6,11 @@ court code is real (or at least well formed), the court's level can hold the typ
 year is possible for the form.  Numbers of arbitration commissions, notaries, police and
 procuratorates have shapes of their own and are reported as ``document_number``, never as
 court case numbers.
+
+``problems`` make a number invalid; ``notes`` are weaker findings that real numbers have too:
+``unlisted_court_code`` (a well-formed code in a range where the table lacks real courts),
+``zero_padded_serial`` (old form, or 2016), ``transition_form`` (2016 numbers with 字第 after a
+new-form code), ``nonstandard_brackets``.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from datetime import date
 from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText
 from smsclf.recognizers.base import make_evidence
-from smsclf.tables import NON_CODE_ABBRS, PROVINCE_ABBRS, tables
+from smsclf.tables import NON_CODE_ABBRS, PROVINCE_ABBRS, code_status, tables
 
 _CJK = "\u4e00-\u9fff"
 _CASE = re.compile(
@@ -93,10 +98,16 @@ class CaseNumberRecognizer:
             return []  # every form this recogniser knows ends in 号
         found: list[Evidence] = []
         taken: list[tuple[int, int]] = []
-        for m in _CASE.finditer(text):
+        pos = 0
+        while (m := _CASE.search(text, pos)) is not None:
             body = re.sub(r"\s+", "", m.group("body"))
             if re.search("[年月日]", body) or (m.group("year2") and not _TYPE_HINT.search(body)):
-                continue  # a date or a document title, not a case number
+                # a date or a document title, not a case number; a number may start inside
+                # it ("于2023年5月8日作出（2022）…号": the match from "2023年" swallows the
+                # bracketed number): look again from the next character, not from its end
+                pos = m.start() + 1
+                continue
+            pos = m.end()
             issuer = _ISSUER_BEFORE.search(text, 0, m.start())
             system = self._issuer_system(issuer.group()) if issuer else "court"
             if system != "court" and not self._has_court_code(body):
@@ -143,17 +154,18 @@ class CaseNumberRecognizer:
             system = self._system(core)
             if system != "court":
                 return {**details, "system": system, "issuer": core}
-            details.update(form="old", court_abbr=core)
-            type_code = self._longest_type_suffix(core)
-            if type_code:
-                details["type_code"] = type_code
-            if not old:
-                problems.append("malformed")
-            if year >= 2016:
-                problems.append("old_form_after_2015")
+            if not (year == 2016 and self._transition_form(core, details, notes)):
+                details.update(form="old", court_abbr=core)
+                type_code = self._longest_type_suffix(core)
+                if type_code:
+                    details["type_code"] = type_code
+                if not old:
+                    problems.append("malformed")
+                if year >= 2016:
+                    problems.append("old_form_after_2015")
         else:
             details["form"] = "new"
-            self._parse_new(body, details, problems)
+            self._parse_new(body, details, problems, notes)
             if details.get("system", "court") != "court":
                 return details
             if year < 2016:
@@ -163,14 +175,35 @@ class CaseNumberRecognizer:
             problems.append("future_year")
         elif year < 1950:
             problems.append("implausible_year")
-        if serial.startswith("0"):
-            problems.append("leading_zero_serial")
+        if serial.startswith("0") and serial.strip("0"):
+            # Padding was usual in old-form numbers and still common in 2016, the first year
+            # of the new form (…民初00421号); from 2017 real numbers have none (Art. 10:
+            # consecutive natural numbers), so there it marks a made-up number.
+            if details.get("form") == "old" or year <= 2016:
+                notes.append("zero_padded_serial")
+            else:
+                problems.append("leading_zero_serial")
+        elif serial.strip("0") == "":
+            problems.append("implausible_serial")  # 0号, 000号: no case is number zero
         elif len(serial) > 7 and details.get("type_code") != "刑核":
             problems.append("implausible_serial")
         details.update(valid=not problems, problems=problems)
         if notes:
             details["notes"] = notes
         return details
+
+    def _transition_form(self, core: str, details: dict, notes: list[str]) -> bool:
+        """Numbers of 2016, the first year of the new form, that keep the old 字第 after a
+        new-form court code and a valid type code ("(2016)京01民终字第321号", "…刑初字70号"):
+        real numbers of that year have it, so not invalid; noted as ``transition_form``."""
+        probe: dict = {}
+        problems: list[str] = []
+        self._parse_new(core, probe, problems, [])
+        if problems or "court_code" not in probe or probe.get("system", "court") != "court":
+            return False
+        details.update(probe, form="new")
+        notes.append("transition_form")
+        return True
 
     @staticmethod
     def _system(core: str) -> str:
@@ -189,6 +222,8 @@ class CaseNumberRecognizer:
             return "arbitration"
         if re.search("交警|公安|警", before[-6:]):
             return "police"
+        if "检" in before[-6:]:  # "乐检公诉刑诉（2017）第160号": a procuratorate's
+            return "procuratorate"
         return "court"
 
     @staticmethod
@@ -203,7 +238,9 @@ class CaseNumberRecognizer:
                 return core[i:]
         return None
 
-    def _parse_new(self, body: str, details: dict, problems: list[str]) -> None:
+    def _parse_new(
+        self, body: str, details: dict, problems: list[str], notes: list[str]
+    ) -> None:
         t = tables()
         m = re.match(r"^(最高法|[^\d()]\d{4}(?!\d)|[^\d()]\d{2}(?!\d)|[^\d()]\d+)", body)
         if m is None and body[:1] in PROVINCE_ABBRS:
@@ -228,6 +265,10 @@ class CaseNumberRecognizer:
             elif code in t.courts:
                 court = t.courts[code]
                 details.update(court_name=court.name, court_level=court.level)
+            elif code_status(code) == "unlisted":
+                # well formed, in a range where real courts are missing from the table
+                # (zone, railway, forestry, XPCC courts): weaker than an impossible code
+                notes.append("unlisted_court_code")
             else:
                 problems.append("unknown_court_code")
         if rest.startswith("知"):
