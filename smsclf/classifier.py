@@ -26,6 +26,7 @@ from operator import itemgetter, mul, neg, sub
 from pathlib import Path
 from typing import Any
 
+from smsclf import decisive as _decisive
 from smsclf import model as _model
 from smsclf.evidence import Evidence
 from smsclf.features import (
@@ -113,18 +114,20 @@ class Classifier:
 
     def __init__(self, linear: _model.LinearModel, manifest: dict[str, Any],
                  path: str | None = None) -> None:
+        where = f"{path}: " if path else ""
         if manifest.get("feature_version") != FEATURE_VERSION:
             raise _model.ModelError(
-                f"model built with feature version {manifest.get('feature_version')!r}, "
+                f"{where}model built with feature version {manifest.get('feature_version')!r}, "
                 f"this smsclf computes version {FEATURE_VERSION}; retrain the model"
             )
         if manifest.get("tokenizer") != TOKENIZER_SETTINGS:
             raise _model.ModelError(
-                f"model needs tokenizer {manifest.get('tokenizer')!r}, "
+                f"{where}model needs tokenizer {manifest.get('tokenizer')!r}, "
                 f"this smsclf has {TOKENIZER_SETTINGS!r}"
             )
         if tuple(linear.evidence_names) != evidence_feature_names():
-            raise _model.ModelError("the model's evidence features differ from this smsclf's")
+            raise _model.ModelError(f"{where}the model's evidence features differ from this "
+                                    "smsclf's; retrain the model")
         self.linear = linear
         self.manifest = manifest
         self.path = path
@@ -231,10 +234,20 @@ class Classifier:
         total = sum(e)
         p = [x / total for x in e]
         k = p.index(max(p))
-        pg, pf = p[self._i_genuine], p[self._i_fake]
+        ig, i_fake = self._i_genuine, self._i_fake
+        marks = _decisive.marks_in(evidence_values) if evidence_values else ()
+        shift = 0.0
+        if marks:
+            p[ig], p[i_fake], shift = _decisive.cap(p[ig], p[i_fake])
+            k = p.index(max(p))
+        pg, pf = p[ig], p[i_fake]
         authenticity = pg / (pg + pf) if pg + pf > 0 else 0.5
         probabilities = dict(zip(self.labels, p, strict=True))
         reasons = self._reasons(k, vector, evidence_values)
+        if shift > 0 and k == i_fake:  # the mark decided: it comes first
+            zh, en = describe(marks[0])
+            reasons = [Reason(f"decisive:{marks[0]}", shift, f"决定性标记：{zh}",
+                              f"decisive mark: {en}"), *reasons][:N_REASONS]
         return Result(self.labels[k], authenticity, probabilities, evidence, reasons)
 
     def _reasons(self, k: int, vector: _TermVector, evidence_values: dict[str, float]

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from smsclf import decisive as _decisive
 from smsclf import model as _model
 from smsclf.data_io import DataError, Example, read_labelled
 from smsclf.features import FEATURE_VERSION, MessageFeatures, evidence_feature_names, featurize
@@ -94,7 +95,18 @@ def predict_proba(trained: Trained, features: list[MessageFeatures]) -> np.ndarr
     """Probabilities through the scikit-learn objects (the reference for the fast path)."""
     x = _design(trained.vectorizer, features, trained.linear.evidence_scale)
     z = trained.estimator.decision_function(x)[:, _ordered(trained.estimator)]
-    return _softmax(z / trained.linear.temperature)
+    return apply_decisive_marks(_softmax(z / trained.linear.temperature), features)
+
+
+def apply_decisive_marks(proba: np.ndarray, features: list[MessageFeatures]) -> np.ndarray:
+    """The rule layer of ``smsclf.decisive`` over rows of probabilities (labels in
+    model.LABELS order), as ``Classifier.classify`` applies it."""
+    out = proba.copy()
+    ig, i_fake = _model.LABELS.index("genuine"), _model.LABELS.index("fake")
+    for row, f in zip(out, features, strict=True):
+        if _decisive.marks_in(f.evidence_features):
+            row[ig], row[i_fake], _ = _decisive.cap(float(row[ig]), float(row[i_fake]))
+    return out
 
 
 def _featurize_all(examples: list[Example], progress: Progress, what: str
