@@ -21,6 +21,13 @@ def _n_jobs(value: str) -> int:
     return n
 
 
+def _corpus_arg(value: str) -> tuple[str, int]:
+    name, _, n = value.partition("=")
+    if not name or not n.isdigit() or int(n) < 1:
+        raise argparse.ArgumentTypeError("expected NAME=N with a positive N, e.g. statutes=5000")
+    return name, int(n)
+
+
 def _read_text_arg(text: str) -> str:
     """TEXT, or standard input for ``-``, decoded here so that bytes that are not UTF-8 give
     a line and a column instead of a traceback."""
@@ -101,6 +108,9 @@ def _classify_file(clf, args: argparse.Namespace) -> int:
     else:
         examples = read_examples(args.input, labelled=False, fmt=args.format)
     out_kind = _output_format(args.output)
+    # load the tokenizer and the tables before the output is opened: a SIGTERM that lands in
+    # a C extension's import (OpenCC) surfaces as an ImportError instead of a clean exit
+    clf.warm_up()
     labels = clf.labels
     n = 0
     shown = False  # a progress line is open on standard error
@@ -235,6 +245,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         scales=tuple(args.evidence_scale) if args.evidence_scale else EVIDENCE_SCALES,
         min_df=args.min_df, min_per_label=args.min_per_label, dev_source=args.dev_source,
         force=args.force, progress=Silent() if args.quiet else Progress("smsclf train"),
+        real_text=dict(args.real_text or []),
     )
     from smsclf.metrics import format_report
 
@@ -322,6 +333,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-df", type=int, default=2, help="minimum document frequency of terms")
     p.add_argument("--min-per-label", type=int, default=10,
                    help="refuse to train with fewer examples of a label")
+    p.add_argument("--real-text", type=_corpus_arg, action="append", metavar="NAME=N",
+                   help="add N sentences of a real-text corpus to the training split as "
+                   "'unrelated' (statutes: needs pip install 'smsclf[train]')")
     p.add_argument("--force", action="store_true", help="replace --out even when it is a "
                    "folder that does not hold a smsclf model (an existing file is never "
                    "replaced)")
