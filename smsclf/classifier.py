@@ -207,9 +207,9 @@ class Classifier:
         return js, get, tf, 1.0 / math.sqrt(sum(squares))
 
     def logits(self, features: MessageFeatures) -> list[float]:
-        """Scores before the softmax (temperature applied), one a label."""
-        tokens = [t[2:] for t in features.terms if t.startswith("w:")]
-        return self._logits(self._term_vector(tokens), features.evidence_features)
+        """Scores before the softmax (temperature applied), one a label; the decisive-mark
+        layer (``smsclf.decisive``) applies to the probabilities after it."""
+        return self._logits(self._term_vector(features.tokens), features.evidence_features)
 
     def _logits(self, vector: _TermVector, evidence: dict[str, float]) -> list[float]:
         _, get, tf, norm = vector

@@ -46,19 +46,30 @@ def _drop_contained(found: list[Evidence]) -> list[Evidence]:
     return out
 
 
+def _fits(code: str, type_code: str, named: set[str]) -> bool:
+    """Whether a case number's court code fits the courts a message names: one of theirs;
+    a named court's first-instance number cited by its intermediate court (an appeal); or
+    the intermediate court's appeal number (…终…) sent back by the basic court below it.
+    All three are in real documents; a basic court with its intermediate court's 民初
+    number is not."""
+    if code in named:
+        return True
+    if len(code) > 3:  # a basic court's number: its intermediate court may name it
+        return code[:3] in named
+    return "终" in type_code and any(len(n) > 3 and n[:3] == code for n in named)
+
+
 def _check_court_consistency(found: list[Evidence]) -> list[Evidence]:
     """Mark case numbers whose court code fits none of the courts the message names."""
     named = {e.details["code"] for e in found if e.kind == "court" and e.details.get("code")}
     # every code of a court that kept the code of a renamed or merged division
     named |= {c for e in found if e.kind == "court" for c in e.details.get("codes", ())}
-    codes = {e.details["court_code"] for e in found
-             if e.kind == "case_number" and e.details.get("court_code")}
+    numbers = [(e.details["court_code"], e.details.get("type_code") or "") for e in found
+               if e.kind == "case_number" and e.details.get("court_code")]
+    codes = {code for code, _ in numbers}
     if not named or not codes:
         return found
-    # a basic court may send its own intermediate court's number (an appeal sent back) and
-    # the reverse: both are in real documents, so neither is a mismatch
-    consistent = bool(named & codes) or any(
-        n[:3] == c[:3] and min(len(n), len(c)) == 3 for n in named for c in codes)
+    consistent = any(_fits(code, type_code, named) for code, type_code in numbers)
     out = []
     for e in found:
         if e.kind == "court" and e.details.get("code"):

@@ -19,7 +19,7 @@ from smsclf.recognizers.phrases import lexicon
 from smsclf.tokenize import terms, words
 
 #: Bumped whenever the features a text yields change; stored in each model's manifest.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 
 CASE_PROBLEMS = (
     "unknown_type_code", "unknown_court_code", "invalid_court_code", "level_mismatch",
@@ -43,6 +43,17 @@ DOCUMENT_SYSTEMS = ("arbitration", "notary", "procuratorate", "law_firm", "polic
 _PRIVATE = frozenset({"mobile", "wechat", "qq", "bank_card", "bank_account"})
 _THREATS = ("threat_third_party", "threat_visit", "threat_criminal", "threat_shaming",
             "threat_asset")
+#: Phrase categories that make a message speak of legal action (LABELS boundary 1).
+_LEGAL_PHRASES = frozenset({"legal_claim", "court_procedure", "judicial_measure",
+                            "fabricated_procedure", "lawful_creditor"})
+_LEGAL_KINDS = frozenset({"case_number", "court", "threat"})
+#: How close (in characters) a second-person word must stand to legal evidence for the
+#: message to count as addressing the reader about it.
+ADDRESS_WINDOW = 20
+CLAIM_FEATURES = (
+    "claim.second_person", "claim.addressed", "claim.third_person", "claim.news_frame",
+    "claim.reported_speech", "claim.report_of_others", "claim.legal_unaddressed",
+)
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +70,7 @@ def evidence_feature_names() -> tuple[str, ...]:
     names += [f"lex.{c}" for c in categories]
     names += ["sender.start", "sender.end", "sender.court", "sender.vague", "money.any",
               "money.large", "deadline.any", "deadline.within_24h"]
+    names += list(CLAIM_FEATURES)
     names += [
         "combo.court_claim_with_private_channel",
         "combo.legal_claim_unidentified_sender",
@@ -130,6 +142,7 @@ def evidence_features(evidence: list[Evidence]) -> dict[str, float]:
             if d.get("hours") is not None and d["hours"] <= 24:
                 f.add("deadline.within_24h")
     _sender_features(evidence, f)
+    _claim_features(evidence, f)
     _combinations(f)
     names = _evidence_feature_set()
     # sorted: the order of summation, and so the last bit of a score, must not depend on
@@ -152,12 +165,45 @@ def _sender_features(evidence: list[Evidence], f: set[str]) -> None:
             f.add("sender.vague")
 
 
+def _is_legal(e: Evidence) -> bool:
+    return e.kind in _LEGAL_KINDS or (e.kind == "phrase"
+                                       and e.details.get("category") in _LEGAL_PHRASES)
+
+
+def _claim_features(evidence: list[Evidence], f: set[str]) -> None:
+    """Who the message speaks to and about: the reader addressed near legal evidence, or a
+    report of other people's matters (LABELS boundary 9)."""
+    claims: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        if e.kind == "claim":
+            claims.setdefault(e.details["category"], []).append(e)
+    legal = [e for e in evidence if _is_legal(e)]
+    second = claims.get("second_person", [])
+    # a salutation makes the whole message speak to someone; a pronoun only its surroundings
+    addressed = bool(legal) and (bool(claims.get("addressee")) or any(
+        abs(p.start - e.start) <= ADDRESS_WINDOW for p in second for e in legal))
+    if second:
+        f.add("claim.second_person")
+    if addressed:
+        f.add("claim.addressed")
+    for cat in ("third_person", "news_frame", "reported_speech"):
+        if claims.get(cat):
+            f.add(f"claim.{cat}")
+    if not addressed and {"claim.third_person", "claim.news_frame",
+                          "claim.reported_speech"} & f:
+        f.add("claim.report_of_others")
+    if legal and not addressed:
+        f.add("claim.legal_unaddressed")
+
+
 def _combinations(f: set[str]) -> None:
     private = any(f"channel.{t}" in f for t in _PRIVATE)
     official = bool({"channel.court_hotline", "url.court_gov", "url.court_platform"} & f)
     court_claim = bool({"court.real", "court.ambiguous", "case.any", "sender.court"} & f)
-    legal_claim = court_claim or bool({"lex.legal_claim", "lex.fabricated_procedure",
-                                       "court.problem.no_court_named"} & f)
+    # a claim is made to the reader: legal words in a report about others are none
+    legal_claim = (court_claim or bool({"lex.legal_claim", "lex.fabricated_procedure",
+                                        "court.problem.no_court_named"} & f)) and (
+        "claim.report_of_others" not in f)
     if court_claim and private:
         f.add("combo.court_claim_with_private_channel")
     signed = ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f
@@ -170,7 +216,7 @@ def _combinations(f: set[str]) -> None:
         f.add("combo.valid_case_with_official_channel")
     if legal_claim and any(f"lex.{t}" in f for t in _THREATS):
         f.add("combo.legal_claim_with_threat")
-    if legal_claim and {"lex.fee", "lex.private_payment"} & f:
+    if legal_claim and {"lex.fee", "lex.private_payment", "lex.scam_payment"} & f:
         f.add("combo.legal_claim_with_payment_request")
     if signed and "sender.court" not in f and "channel.service_number" in f:
         f.add("combo.brand_sender_with_service_number")
@@ -186,6 +232,7 @@ class MessageFeatures:
     evidence: list[Evidence]
     terms: list[str]
     evidence_features: dict[str, float]
+    tokens: list[str]  # the words the terms come from (bigrams span ordinary words too)
 
 
 def read_message(text: str) -> tuple[NormalizedText, list[Evidence], list[str], dict[str, float]]:
@@ -200,4 +247,4 @@ def read_message(text: str) -> tuple[NormalizedText, list[Evidence], list[str], 
 def featurize(text: str) -> MessageFeatures:
     """Everything the model reads from ``text``, with the terms named as in the model."""
     doc, evidence, tokens, values = read_message(text)
-    return MessageFeatures(doc, evidence, terms(tokens), values)
+    return MessageFeatures(doc, evidence, terms(tokens), values, tokens)

@@ -11,7 +11,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 #: What the model's vocabulary depends on; written to and checked against the manifest.
@@ -99,8 +99,19 @@ def words(normalized: str) -> list[str]:
     return [t for t in map(_TOKENS.__getitem__, cut(normalized)) if t]
 
 
+@lru_cache(maxsize=1)
+def ordinary_words() -> frozenset[str]:
+    """Words that are no unigram term (``data/ordinary_words.tsv``: pronouns, urging and
+    joining words): alone they would carry a verdict."""
+    from smsclf import resources
+
+    return frozenset(r["word"] for r in resources.read_tsv("ordinary_words.tsv"))
+
+
 def terms(tokens: list[str]) -> list[str]:
-    """Unigram and bigram features of a token list, named as the model names them."""
-    out = [f"w:{t}" for t in tokens]
+    """Unigram and bigram features of a token list, named as the model names them; ordinary
+    words are in bigrams only."""
+    skip = ordinary_words()
+    out = [f"w:{t}" for t in tokens if t not in skip]
     out.extend(f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False))
     return out

@@ -35,6 +35,7 @@ MARKED = [
     ("case.problem.future_year", {"case": "（2031）京0105民初12345号"}),
     ("case.problem.not_official_form", {"case": "，案件编号：20241128003"}),
     ("url.lookalike", {"extra": "文书请登录zxfw.court.gov.cn.case-view.top查阅。"}),
+    ("lex.scam_payment", {"extra": "诉讼费请转入承办人个人账户。"}),
 ]
 
 

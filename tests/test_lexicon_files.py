@@ -14,7 +14,7 @@ CATEGORIES = {
     "threat_criminal", "threat_shaming", "threat_asset", "pressure", "private_payment",
     "fee", "private_contact", "credential_request", "marketing", "official_channel",
     "court_procedure", "judicial_measure", "lawful_creditor", "credit_report",
-    "legal_claim", "anti_fraud", "advertising_legal", "licensed_creditor",
+    "legal_claim", "anti_fraud", "advertising_legal", "licensed_creditor", "scam_payment",
 }
 DOMAIN_CLASSES = {"court_gov", "court_platform", "gov", "shortener", "suspicious_tld"}
 SENDER_CLASSES = {
@@ -176,8 +176,11 @@ def test_senders(senders):
     "category, phrase",
     [
         ("threat_third_party", "通知家人"),
-        ("fee", "撤诉费"),
-        ("private_payment", "安全账户"),
+        ("scam_payment", "撤诉费"),
+        ("fee", "保证金"),
+        ("scam_payment", "安全账户"),
+        ("private_payment", "指定账户"),
+        ("legal_claim", "法律措施"),
         ("vague_authority", "法务部"),
         ("judicial_measure", "失信被执行人"),
         ("lawful_creditor", "依法提起诉讼"),

@@ -25,8 +25,10 @@ def test_threats(text, category):
 @pytest.mark.parametrize(
     "text, category",
     [
-        ("请缴纳撤诉费", "fee"),
-        ("转入安全账户", "private_payment"),
+        ("请缴纳撤诉费", "scam_payment"),
+        ("转入安全账户", "scam_payment"),
+        ("请缴纳保证金", "fee"),
+        ("转入指定账户", "private_payment"),
         ("【法务部】通知", "vague_authority"),
         ("已被纳入失信被执行人名单", "judicial_measure"),
         ("我司将依法提起诉讼", "lawful_creditor"),

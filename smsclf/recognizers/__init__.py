@@ -6,6 +6,7 @@ from smsclf.recognizers.amounts import DeadlineRecognizer, MoneyRecognizer
 from smsclf.recognizers.base import Recognizer
 from smsclf.recognizers.case_number import CaseNumberRecognizer
 from smsclf.recognizers.channel import ChannelRecognizer
+from smsclf.recognizers.claim import ClaimRecognizer
 from smsclf.recognizers.court import CourtRecognizer
 from smsclf.recognizers.phrases import PhraseRecognizer
 from smsclf.recognizers.sender import SenderRecognizer
@@ -19,12 +20,14 @@ RECOGNIZERS: tuple[Recognizer, ...] = (
     PhraseRecognizer(),
     MoneyRecognizer(),
     DeadlineRecognizer(),
+    ClaimRecognizer(),
 )
 
 __all__ = [
     "RECOGNIZERS",
     "CaseNumberRecognizer",
     "ChannelRecognizer",
+    "ClaimRecognizer",
     "CourtRecognizer",
     "DeadlineRecognizer",
     "MoneyRecognizer",
