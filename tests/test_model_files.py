@@ -86,7 +86,8 @@ def test_shipped_model_is_what_training_makes(tmp_path):
     again = train_model(paths[:1], str(out), dev=paths[1:], test=tests,
                         c_grid=tuple(hp["C_grid"]), scales=tuple(hp["evidence_scales"]),
                         min_df=manifest["tfidf"]["min_df"], dev_source=manifest["dev_source"],
-                        year=manifest["reference_year"])
+                        year=manifest["reference_year"],
+                        real_text={c["name"]: c["sentences"] for c in manifest["real_text"]})
     assert again["hyperparameters"] == hp
     assert [(r["C"], r["evidence_scale"]) for r in again["selection"]] == \
         [(r["C"], r["evidence_scale"]) for r in manifest["selection"]]
