@@ -132,7 +132,10 @@ def fit(train: list[Example], dev: list[Example], c_grid=C_GRID, scales=EVIDENCE
     y_dev = [e.label for e in dev]
     vectorizer = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True,
                                  norm="l2", dtype=np.float64)
-    vectorizer.fit([f.terms for f in f_train])
+    # the vocabulary (and its idf) comes from the messages; real text of a corpus only
+    # teaches the weights of those terms, so its own vocabulary does not double the model
+    vectorizer.fit([f.terms for e, f in zip(train, f_train, strict=True)
+                    if e.source not in _corpora.CORPORA])
     selection: list[dict[str, float]] = []
     fitted: dict[tuple[float, float], Any] = {}
     n_points = len(scales) * len(c_grid)

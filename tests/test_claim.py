@@ -27,7 +27,7 @@ def _claims(text: str) -> set[tuple[str, str]]:
                                      ("一审", "third_person")}),
     ("法院判决李某某赔偿", {("李某某", "third_person")}),
     ("【江城日报】据本报记者了解", {("日报", "news_frame"), ("据本报记者了解", "news_frame")}),
-    ("新华社北京3月5日电", {("新华社", "news_frame"), ("5日电", "news_frame")}),
+    ("新华社北京3月5日电", {("新华社", "news_frame"), ("日电", "news_frame")}),
     ("骗子谎称您涉嫌洗钱", {("谎称", "reported_speech"), ("您", "second_person")}),
     ("张三：你的案件已立案", {("张三：", "addressee"), ("你的", "second_person")}),
     ("尊敬的客户", {("尊敬的", "addressee")}),

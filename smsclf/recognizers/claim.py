@@ -21,17 +21,16 @@ MAX_PER_CATEGORY = 8
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> re.Pattern[str]:
-    """One pattern with a named group a category (a single pass over the text)."""
-    by_category: dict[str, list[str]] = {}
-    for row in resources.read_tsv("claims.tsv"):
-        by_category.setdefault(row["category"], []).append(row["pattern"])
-    return re.compile("|".join(f"(?P<{cat}>{'|'.join(f'(?:{p})' for p in pats)})"
-                               for cat, pats in by_category.items()))
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """One compiled pattern a row, in file order.  Each row alone keeps the regex engine's
+    fast search for its first characters; joined into one alternative they cost 2.5 times
+    as much (the X某 row may start at any character)."""
+    return tuple((row["category"], re.compile(row["pattern"]))
+                 for row in resources.read_tsv("claims.tsv"))
 
 
 def categories() -> tuple[str, ...]:
-    return tuple(_pattern().groupindex)
+    return tuple(dict.fromkeys(cat for cat, _ in _patterns()))
 
 
 class ClaimRecognizer:
@@ -42,15 +41,16 @@ class ClaimRecognizer:
     kind = "claim"
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
+        text = doc.text
+        hits = [(m.start(), -m.end(), cat) for cat, pattern in _patterns()
+                for m in pattern.finditer(text) if m.end() > m.start()]
         out = []
-        counts: dict[str, int] = {}
-        for m in _pattern().finditer(doc.text):
-            cat = m.lastgroup
-            if cat is None or m.end() == m.start():
-                continue
-            n = counts.get(cat, 0)
-            if n < MAX_PER_CATEGORY:
-                counts[cat] = n + 1
-                out.append(make_evidence(doc, self.kind, m.start(), m.end(),
-                                         {"category": cat}))
+        kept: dict[str, list[tuple[int, int]]] = {}
+        for start, neg_end, cat in sorted(hits):  # leftmost, then longest, first
+            end = -neg_end
+            spans = kept.setdefault(cat, [])
+            if len(spans) >= MAX_PER_CATEGORY or any(s < end and start < e for s, e in spans):
+                continue  # within a category, a match inside or across a kept one is dropped
+            spans.append((start, end))
+            out.append(make_evidence(doc, self.kind, start, end, {"category": cat}))
         return out
