@@ -34,13 +34,12 @@ from typing import IO
 
 from smsclf import model as _model
 
-#: The most bytes of a manifest read to decide whether a folder holds a model.
-_MANIFEST_PEEK = 1 << 20
 _RENAME_EXCHANGE = 2
 
 
 class OutputError(ValueError):
-    """An output path that cannot be written without destroying something."""
+    """An output that cannot be written: writing it would destroy something of the user's,
+    or the system refused (a missing folder, a full disk); the message names the path."""
 
 
 def _temp_pattern(name: str) -> re.Pattern[str]:
@@ -190,7 +189,7 @@ def holds_model(path: Path) -> bool:
     """Whether ``path`` is a folder whose manifest says it is a smsclf model."""
     manifest = path / _model.MANIFEST_FILE
     try:
-        if not manifest.is_file() or manifest.stat().st_size > _MANIFEST_PEEK:
+        if not manifest.is_file() or manifest.stat().st_size > _model.MAX_MANIFEST_BYTES:
             return False
         data = json.loads(manifest.read_bytes())
     except (OSError, ValueError):

@@ -119,23 +119,28 @@ def _featurize_all(examples: list[Example], progress: Progress, what: str
 
 
 def fit(train: list[Example], dev: list[Example], c_grid=C_GRID, scales=EVIDENCE_SCALES,
-        min_df: int = 2, progress: Progress | None = None) -> Trained:
-    """Fit on ``train``, choosing C and the evidence scale on ``dev``."""
+        min_df: int = 2, progress: Progress | None = None,
+        real_text: list[Example] | None = None) -> Trained:
+    """Fit on ``train`` and ``real_text``, choosing C and the evidence scale on ``dev``.  The
+    vocabulary (and its idf) comes from ``train``: real text only teaches the weights of
+    those terms, so its own vocabulary does not double the model."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     progress = progress or Silent()
-    progress.stage(f"features of {len(train):,} training and {len(dev):,} dev messages")
+    progress.stage(f"features of {len(train):,} training and {len(dev):,} dev messages"
+                   + (f" and {len(real_text):,} real-text sentences" if real_text else ""))
     f_train = _featurize_all(train, progress, "training features")
+    n_messages = len(f_train)
+    if real_text:
+        f_train += _featurize_all(real_text, progress, "real-text features")
+        train = [*train, *real_text]
     f_dev = _featurize_all(dev, progress, "dev features")
     y_train = [e.label for e in train]
     y_dev = [e.label for e in dev]
     vectorizer = TfidfVectorizer(analyzer=_identity, min_df=min_df, sublinear_tf=True,
                                  norm="l2", dtype=np.float64)
-    # the vocabulary (and its idf) comes from the messages; real text of a corpus only
-    # teaches the weights of those terms, so its own vocabulary does not double the model
-    vectorizer.fit([f.terms for e, f in zip(train, f_train, strict=True)
-                    if e.source not in _corpora.CORPORA])
+    vectorizer.fit([f.terms for f in f_train[:n_messages]])
     selection: list[dict[str, float]] = []
     fitted: dict[tuple[float, float], Any] = {}
     n_points = len(scales) * len(c_grid)
@@ -250,15 +255,15 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
         if missing:
             raise DataError(f"no dev rows with source {dev_source!r} and label(s) "
                             f"{', '.join(sorted(missing))}")
-    corpora = []
+    corpora, real_ex = [], []
     for name, n in sorted(real_text.items()):
         progress.stage(f"reading {n:,} sentences of the corpus {name!r}")
-        train_ex += _corpora.sample(name, n)
+        real_ex += _corpora.sample(name, n)
         c = _corpora.CORPORA[name]
         corpora.append({"name": name, "sentences": n, "distribution": c.distribution,
                         "version": c.version, "sha256": c.sha256, "label": "unrelated"})
     trained = fit(train_ex, dev_ex, c_grid=c_grid, scales=scales, min_df=min_df,
-                  progress=progress)
+                  progress=progress, real_text=real_ex)
     metrics: dict[str, Any] = {"dev": trained.dev_metrics}
     if test:
         progress.stage("evaluating on " + ", ".join(map(str, test)))
@@ -284,7 +289,7 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
                           for p in [*data, *(dev or [])]],
         "test_data": [{"path": str(p), "sha256": _sha256(Path(p))} for p in (test or [])],
         "real_text": corpora,
-        "counts": {"train": len(train_ex), "dev": len(dev_ex)},
+        "counts": {"train": len(train_ex), "dev": len(dev_ex), "real_text": len(real_ex)},
         "dev_source": dev_source,
         "reference_year": year,
         "library_versions": {name: _version(name) for name in
