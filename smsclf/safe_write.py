@@ -170,19 +170,30 @@ def atomic_text_file(target: Path, mode: int, name: str | None = None) -> Iterat
                     os.unlink(tmp)
 
 
-def _remove_stale_files(target: Path) -> None:
-    """Remove the temporaries that killed runs left for this file: names of exactly the
-    pattern, regular files, whose process is gone."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.([1-9][0-9]*)\.[a-z0-9_]{{8}}\.tmp")
+def _stale(folder: Path, pattern: re.Pattern[str], folders: bool) -> list[Path]:
+    """What killed runs left in ``folder``: entries whose whole name matches ``pattern``
+    (group 1: the process id), of the expected kind (folders, or regular files; never a
+    link), whose process is gone."""
     try:
-        entries = list(os.scandir(target.parent))
+        entries = list(os.scandir(folder))
     except OSError:
-        return
+        return []
+    out = []
     for entry in entries:
         m = pattern.fullmatch(entry.name)
-        if m and not running(int(m.group(1))) and entry.is_file(follow_symlinks=False):
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+        kind_ok = (entry.is_dir(follow_symlinks=False) if folders
+                   else entry.is_file(follow_symlinks=False))
+        if m and kind_ok and not running(int(m.group(1))):
+            out.append(Path(entry.path))
+    return out
+
+
+def _remove_stale_files(target: Path) -> None:
+    """Remove the temporaries that killed runs left for this file."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.([1-9][0-9]*)\.[a-z0-9_]{{8}}\.tmp")
+    for path in _stale(target.parent, pattern, folders=False):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def holds_model(path: Path) -> bool:
@@ -214,16 +225,8 @@ def check_output_dir(out: Path, force: bool = False) -> None:
 def clean_stale(out: Path) -> list[Path]:
     """Remove what killed runs left beside ``out``; put back a model that a crash between the
     two renames of the fallback swap left aside.  Returns the paths removed."""
-    parent, pattern = out.parent, _temp_pattern(out.name)
-    if not parent.is_dir():
-        return []
-    stale = []
-    for entry in parent.iterdir():
-        m = pattern.fullmatch(entry.name)
-        if m and entry.is_dir() and not entry.is_symlink() and not running(int(m[1])):
-            stale.append(entry)
     removed = []
-    for entry in sorted(stale):
+    for entry in sorted(_stale(out.parent, _temp_pattern(out.name), folders=True)):
         if not out.exists() and ".old-" in entry.name and holds_model(entry):
             os.replace(entry, out)  # the old model, set aside by a run killed mid-swap
             continue
