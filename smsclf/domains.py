@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+#: A dotted IPv4 address: a host of its own, with no registrable domain.
+IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +38,6 @@ def registrable(host: str) -> str:
     """The registrable domain of a host (``case-view.xyz`` for
     ``jysd.10102368.com.case-view.xyz``); an IP address or a bare public suffix is its own."""
     host = host.lower().rstrip(".")
-    if _IPV4.fullmatch(host):
+    if IPV4.fullmatch(host):
         return host
     return split_host(host)[1] or host

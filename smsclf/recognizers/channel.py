@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from smsclf import resources
-from smsclf.domains import registrable, split_host
+from smsclf.domains import IPV4, registrable, split_host
 from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText
 from smsclf.recognizers.base import make_evidence, preceded_by
@@ -36,7 +36,6 @@ _WECHAT = re.compile(
 _QQ = re.compile(r"qq\s*号?\s*(?:群)?\s*[:]?\s*(?P<id>[1-9]\d{4,10})(?!\d)")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _AREA_12368 = re.compile(r"0\d{2,3}12368")
-_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _PHONE_CONTEXT = ("电话", "热线", "致电", "拨打", "联系", "来电", "tel", "座机")
 _CARD_CONTEXT = ("卡号", "账号", "账户", "帐号", "帐户", "银行卡", "转账", "汇款", "转入")
 
@@ -70,7 +69,7 @@ def _imitated() -> tuple[tuple[str, ...], tuple[str, ...]]:
     official = tuple(d for d, cls in _domains().items() if cls in _OFFICIAL)
     words = set(_IMITATION_WORDS)
     for d in official:
-        label = "" if _IPV4.fullmatch(d) else split_host(d)[1].split(".", 1)[0]
+        label = "" if IPV4.fullmatch(d) else split_host(d)[1].split(".", 1)[0]
         if len(label) >= _MIN_LABEL:
             words.add(label)
     # a word that holds another adds nothing (bjcourt, court)
@@ -90,7 +89,7 @@ def domain_class(host: str) -> str:
     there."""
     host = host.lower().rstrip(".")
     table = _domains()
-    if _IPV4.fullmatch(host):
+    if IPV4.fullmatch(host):
         return table.get(host, "ip_address")
     suffix, owner = split_host(host)
     labels = host.split(".")
@@ -201,7 +200,7 @@ class ChannelRecognizer:
 
         for m in _URL.finditer(text) if "." in text else ():
             host = m.group("host")
-            is_ip = _IPV4.fullmatch(host) is not None
+            is_ip = IPV4.fullmatch(host) is not None
             if not m.group("scheme") and (is_ip or host.rsplit(".", 1)[-1] not in _TLD_SET):
                 continue
             cls = domain_class(host)
