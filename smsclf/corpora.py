@@ -97,3 +97,9 @@ def sample(name: str, n: int, seed: int = 0) -> list[Example]:
         raise DataError(f"corpus {name!r} has {len(sentences)} sentences, fewer than {n}")
     return [Example(text, "unrelated", f"{name}:{i}", source=name)
             for i, text in enumerate(sorted(picked), 1)]
+
+
+def sample_of_manifest(manifest: dict) -> list[Example]:
+    """The real-text sentences a model's manifest says it trained on (``real_text``), so
+    that a comparison trains on the same data."""
+    return [e for c in manifest.get("real_text", []) for e in sample(c["name"], c["sentences"])]
