@@ -10,55 +10,45 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import threading
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from importlib import resources as _res
 from itertools import repeat
-from operator import itemgetter, mul, neg, sub
+from operator import mul, neg, sub
 from pathlib import Path
 from typing import Any
 
+from smsclf import accel as _accel
 from smsclf import decisive as _decisive
 from smsclf import model as _model
+from smsclf import scoring as _scoring
 from smsclf.evidence import Evidence
+from smsclf.extract import extract_normalized
 from smsclf.features import (
     FEATURE_VERSION,
     MessageFeatures,
     describe,
     evidence_feature_names,
+    evidence_features,
     read_message,
 )
+from smsclf.normalize import normalize
 from smsclf.tokenize import SETTINGS as TOKENIZER_SETTINGS
-from smsclf.tokenize import cutter
+from smsclf.tokenize import cutter, words
+
+_cscore = _accel.compiled("_cscore")
+#: the scoring kernel in use: compiled where built, else its pure-Python twin
+Scorer = _cscore.Scorer if _cscore is not None else _scoring.Scorer
 
 #: How many reasons a Result carries.
 N_REASONS = 6
-
-#: A message's terms: (vocabulary indices, a getter of those indices from a sequence,
-#: 1 + log(tf) of each or None when all are 1, the inverse of the L2 norm)
-_TermVector = tuple[list[int], Callable[[Sequence[float]], Sequence[float]],
-                    list[float] | None, float]
-
-
-def _getter(js: list[int]) -> Callable[[Sequence[float]], Sequence[float]]:
-    """``seq -> (seq[j] for j in js)`` as a tuple, in one C call (``itemgetter``)."""
-    if len(js) == 1:
-        j = js[0]
-        return lambda seq: (seq[j],)
-    return itemgetter(*js)
-
-
-def _none(seq: Sequence[float]) -> tuple[float, ...]:
-    return ()
-
 
 def _floats(values) -> array:
     """A float64 ``array`` of a numpy array, an ``array('d')`` or a sequence of floats."""
@@ -84,19 +74,81 @@ class Reason:
                 "zh": self.zh, "en": self.en}
 
 
-@dataclass(frozen=True, slots=True)
+_set = object.__setattr__
+
+
 class Result:
-    """The verdict on one message."""
+    """The verdict on one message: ``label``, ``authenticity``, ``probabilities``,
+    ``evidence`` and ``reasons``.
 
-    label: str
-    authenticity: float
-    probabilities: dict[str, float]
-    evidence: list[Evidence] = field(default_factory=list)
-    reasons: list[Reason] = field(default_factory=list)
+    Immutable.  The reasons (and, for results of worker processes, the evidence) are built
+    on first access: a batch that reads only the labels does not pay for them.
+    """
 
-    def __reduce__(self):  # fields as a tuple: fast pickling (see Evidence.__reduce__)
+    __slots__ = ("label", "authenticity", "probabilities", "_evidence", "_reasons", "_lazy")
+
+    def __init__(self, label: str, authenticity: float, probabilities: dict[str, float],
+                 evidence: list[Evidence] | None = None,
+                 reasons: list[Reason] | None = None) -> None:
+        _set(self, "label", label)
+        _set(self, "authenticity", authenticity)
+        _set(self, "probabilities", probabilities)
+        _set(self, "_evidence", [] if evidence is None else evidence)
+        _set(self, "_reasons", [] if reasons is None else reasons)
+        _set(self, "_lazy", None)
+
+    @classmethod
+    def _deferred(cls, label: str, authenticity: float, probabilities: dict[str, float],
+                  evidence: list[Evidence] | None, raw_evidence: tuple | None,
+                  reasons: Callable[[], list[Reason]]) -> Result:
+        """A result whose reasons come from ``reasons()`` and, when ``evidence`` is None,
+        whose evidence comes from ``raw_evidence`` (Evidence fields as tuples)."""
+        self = cls.__new__(cls)
+        _set(self, "label", label)
+        _set(self, "authenticity", authenticity)
+        _set(self, "probabilities", probabilities)
+        _set(self, "_evidence", evidence)
+        _set(self, "_reasons", None)
+        _set(self, "_lazy", (raw_evidence, reasons))
+        return self
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        """What was found in the message, by position."""
+        if self._evidence is None:
+            _set(self, "_evidence", [Evidence(*fields) for fields in self._lazy[0]])
+        return self._evidence
+
+    @property
+    def reasons(self) -> list[Reason]:
+        """The features that moved the verdict most, largest first."""
+        if self._reasons is None:
+            _set(self, "_reasons", self._lazy[1]())
+        return self._reasons
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self):  # the fields, built: a pickle never holds a model
         return Result, (self.label, self.authenticity, self.probabilities, self.evidence,
                         self.reasons)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Result:
+            return NotImplemented
+        return (self.label, self.authenticity, self.probabilities, self.evidence,
+                self.reasons) == (other.label, other.authenticity, other.probabilities,
+                                  other.evidence, other.reasons)
+
+    __hash__ = None  # type: ignore[assignment]  # probabilities is a dict
+
+    def __repr__(self) -> str:
+        return (f"Result(label={self.label!r}, authenticity={self.authenticity!r}, "
+                f"probabilities={self.probabilities!r}, evidence={self.evidence!r}, "
+                f"reasons={self.reasons!r})")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -107,6 +159,12 @@ class Result:
             "evidence": [e.to_dict() for e in self.evidence],
             "reasons": [r.to_dict() for r in self.reasons],
         }
+
+
+#: What a worker process sends back for one message, rebuilt into a Result by the parent:
+#: (label index, probabilities, evidence as field tuples, terms, tf, norm, evidence
+#: features, decisive marks, the marks' log-odds shift)
+_Compact = tuple
 
 
 class Classifier:
@@ -167,6 +225,12 @@ class Classifier:
         self._intercept = tuple(x * inv_t for x in _floats(linear.intercept))
         self._i_genuine = self.labels.index("genuine")
         self._i_fake = self.labels.index("fake")
+        args = (self._unigrams, self._bigrams, self._w_terms, self._idf2, self._intercept,
+                self._w_evidence)
+        #: the pure-Python kernel (``logits``) and the one that scores: its compiled twin
+        #: where built (``smsclf.accel``)
+        self._pure = _scoring.Scorer(*args)
+        self._scorer = self._pure if Scorer is _scoring.Scorer else Scorer(*args)
 
     @classmethod
     def load(cls, path: str | Path) -> Classifier:
@@ -183,79 +247,38 @@ class Classifier:
 
     # -- scoring -----------------------------------------------------------------------
 
-    def _term_vector(self, tokens: list[str]) -> _TermVector:
-        """The message's known unigrams and bigrams as scikit-learn's sublinear, L2-normed
-        TF-IDF sees them: (vocabulary indices in first-seen order, a getter of those
-        indices, their 1 + log(tf) or None when every term occurs once, the L2 norm's
-        inverse)."""
-        found = [j for j in map(self._unigrams.get, tokens) if j is not None]
-        if len(tokens) > 1:
-            pairs = map(" ".join, zip(tokens, tokens[1:], strict=False))
-            found += [j for j in map(self._bigrams.get, pairs) if j is not None]
-        if not found:
-            return [], _none, None, 0.0
-        counts = dict.fromkeys(found, 0)
-        if len(counts) == len(found):  # the usual case: each term once, tf weight 1
-            get = _getter(found)
-            return found, get, None, 1.0 / math.sqrt(sum(get(self._idf2)))
-        for j in found:
-            counts[j] += 1
-        js = list(counts)
-        get = _getter(js)
-        tf = [1.0 + math.log(c) for c in counts.values()]
-        squares = map(mul, get(self._idf2), map(mul, tf, tf))
-        return js, get, tf, 1.0 / math.sqrt(sum(squares))
-
     def logits(self, features: MessageFeatures) -> list[float]:
         """Scores before the softmax (temperature applied), one a label; the decisive-mark
         layer (``smsclf.decisive``) applies to the probabilities after it."""
-        return self._logits(self._term_vector(features.tokens), features.evidence_features)
+        js, tf, norm = self._pure.terms(features.tokens)
+        return self._pure.logits(js, tf, norm, features.evidence_features)
 
-    def _logits(self, vector: _TermVector, evidence: dict[str, float]) -> list[float]:
-        _, get, tf, norm = vector
-        z = list(self._intercept)
-        for k, w in enumerate(self._w_terms):
-            if tf is None:
-                z[k] += sum(get(w)) * norm
-            else:
-                z[k] += sum(map(mul, get(w), tf)) * norm
-        w_evidence = self._w_evidence
-        for name, value in evidence.items():
-            for k, w in enumerate(w_evidence[name]):
-                z[k] += w * value
-        return z
-
-    def _result(self, evidence: list[Evidence], tokens: list[str],
-                evidence_values: dict[str, float]) -> Result:
-        vector = self._term_vector(tokens)
-        z = self._logits(vector, evidence_values)
-        top = max(z)
-        e = [math.exp(x - top) for x in z]
-        total = sum(e)
-        p = [x / total for x in e]
-        k = p.index(max(p))
-        ig, i_fake = self._i_genuine, self._i_fake
-        marks = _decisive.marks_in(evidence_values) if evidence_values else ()
+    def _verdict(self, tokens: list[str], values: dict[str, float]) -> _Compact:
+        """A message scored, as the tuple workers send (evidence left empty)."""
+        js, tf, norm, p = self._scorer.score(tokens, values)
+        marks = _decisive.marks_in(values) if values else ()
         shift = 0.0
         if marks:
+            ig, i_fake = self._i_genuine, self._i_fake
             p[ig], p[i_fake], shift = _decisive.cap(p[ig], p[i_fake])
-            k = p.index(max(p))
-        pg, pf = p[ig], p[i_fake]
-        authenticity = pg / (pg + pf) if pg + pf > 0 else 0.5
-        probabilities = dict(zip(self.labels, p, strict=True))
-        reasons = self._reasons(k, vector, evidence_values)
-        if shift > 0 and k == i_fake:  # the mark decided: it comes first
-            zh, en = describe(marks[0])
-            reasons = [Reason(f"decisive:{marks[0]}", shift, f"决定性标记：{zh}",
-                              f"decisive mark: {en}"), *reasons][:N_REASONS]
-        return Result(self.labels[k], authenticity, probabilities, evidence, reasons)
+        return p.index(max(p)), p, (), js, tf, norm, values, marks, shift
 
-    def _reasons(self, k: int, vector: _TermVector, evidence_values: dict[str, float]
+    def _build(self, verdict: _Compact, evidence: list[Evidence] | None) -> Result:
+        """The Result of a verdict; reasons (and evidence when None) built on access."""
+        k, p, raw, js, tf, norm, values, marks, shift = verdict
+        pg, pf = p[self._i_genuine], p[self._i_fake]
+        authenticity = pg / (pg + pf) if pg + pf > 0 else 0.5
+        return Result._deferred(
+            self.labels[k], authenticity, dict(zip(self.labels, p, strict=True)), evidence,
+            raw, lambda: self._reasons(k, js, tf, norm, values, marks, shift))
+
+    def _reasons(self, k: int, js: list[int], tf: list[float] | None, norm: float,
+                 evidence_values: dict[str, float], marks: tuple[str, ...], shift: float
                  ) -> list[Reason]:
         """Features by how much they raised the verdict's score over the others' mean;
-        ties go to the feature whose name sorts first."""
-        js, get, tf, norm = vector
-        margins = get(self._m_terms[k])
+        ties go to the feature whose name sorts first.  Where a decisive mark overruled
+        the model, the mark comes first."""
+        margins = [self._m_terms[k][j] for j in js]
         if tf is not None:
             margins = map(mul, margins, tf)
         # the terms' best few: most negative first after negation; equal ones by index,
@@ -271,7 +294,11 @@ class Classifier:
                 found.append((-c, name))
         found.sort()
         out = []
-        for c, name in found[:N_REASONS]:
+        if shift > 0 and k == self._i_fake:  # the mark decided: it comes first
+            zh, en = describe(marks[0])
+            out.append(Reason(f"decisive:{marks[0]}", shift, f"决定性标记：{zh}",
+                              f"decisive mark: {en}"))
+        for c, name in found[:N_REASONS - len(out)]:
             zh, en = describe(name)
             out.append(Reason(name, -c, zh, en))
         return out
@@ -281,7 +308,17 @@ class Classifier:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         _, evidence, tokens, values = read_message(text)
-        return self._result(evidence, tokens, values)
+        return self._build(self._verdict(tokens, values), evidence)
+
+    def _verdicts(self, texts: list[str]) -> tuple[list[list[Evidence]], list[_Compact]]:
+        """A batch read stage by stage (normalise all, recognise all, segment all, score
+        all): the same functions as ``classify``, each kept warm over the batch."""
+        docs = [normalize(t) for t in texts]
+        found = [extract_normalized(d) for d in docs]
+        tokens = [words(d.text) for d in docs]
+        verdict = self._verdict
+        return found, [verdict(t, evidence_features(e)) for t, e in zip(tokens, found,
+                                                                         strict=True)]
 
     def classify_many(self, texts: Iterable[str], n_jobs: int = 1,
                       chunk_size: int = 500) -> list[Result]:
@@ -300,8 +337,10 @@ class Classifier:
         if not isinstance(chunk_size, int) or chunk_size < 1:
             raise ValueError(f"chunk_size must be a positive int, not {chunk_size!r}")
         if n_jobs == 1:
-            for text in texts:
-                yield self.classify(text)
+            build = self._build
+            for chunk in _chunks(texts, chunk_size):
+                found, verdicts = self._verdicts(chunk)
+                yield from map(build, verdicts, found)
             return
         if self.path is None:
             raise ValueError("n_jobs > 1 needs a model loaded from a directory")
@@ -313,14 +352,16 @@ class Classifier:
                                          initargs=(os.getpid(),))
         # a window of 2 chunks a worker: workers never wait for the reader, and no more
         # than 2 * n_workers chunks are held, whatever the speed of the reader
-        pending: deque[Future[list[Result]]] = deque()
+        # workers send compact tuples (``_Compact``), rebuilt here into lazy Results
+        pending: deque[Future[list[_Compact]]] = deque()
+        build = self._build
         for chunk in _chunks(texts, chunk_size):
             if len(pending) >= 2 * n_workers:
-                yield from pending.popleft().result()
+                yield from map(build, pending.popleft().result(), repeat(None))
             pending.append(executor.submit(_classify_chunk, self.path, self.fingerprint,
                                            chunk))
         while pending:
-            yield from pending.popleft().result()
+            yield from map(build, pending.popleft().result(), repeat(None))
 
 
 def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -346,9 +387,11 @@ def _worker_classifier(path: str, fingerprint: str) -> Classifier:
     return clf
 
 
-def _classify_chunk(path: str, fingerprint: str, texts: list[str]) -> list[Result]:
-    clf = _worker_classifier(path, fingerprint)
-    return [clf.classify(t) for t in texts]
+def _classify_chunk(path: str, fingerprint: str, texts: list[str]) -> list[_Compact]:
+    """A worker's share: compact verdicts, the evidence as field tuples, no reasons."""
+    found, verdicts = _worker_classifier(path, fingerprint)._verdicts(texts)
+    return [(k, p, tuple((e.kind, e.start, e.end, e.text, e.details) for e in evidence), *rest)
+            for (k, p, _, *rest), evidence in zip(verdicts, found, strict=True)]
 
 
 #: How often a worker checks that the process that started it is still alive (seconds).

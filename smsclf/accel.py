@@ -1,0 +1,67 @@
+"""Which implementation runs: a compiled module (Cython) or its pure-Python twin.
+
+Each compiled module ``smsclf._c<name>`` speeds up one pure-Python module and must give
+results identical to it (``tests/test_twins.py`` runs both on every message of the data set
+and the benchmark corpus).  The compiled modules are optional: an install without a C
+compiler runs the twins, and so does any process started with ``SMSCLF_PURE=1``.  A
+compiled module built from other sources than this package's (a stale in-place build) is
+refused by its ``ABI`` number, so a twin never silently disagrees with its build.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+
+#: Set to 1 to run the pure-Python twins even where the compiled modules are built.
+PURE_ENV = "SMSCLF_PURE"
+
+#: compiled module -> the ABI number this package's sources expect of its build; bump a
+#: number whenever the .pyx changes what it computes or how it is called.
+MODULES = {"_cscore": 1}
+
+_status: dict[str, str] = {}
+
+
+def pure_requested() -> bool:
+    """Whether ``SMSCLF_PURE`` asks for the pure-Python twins."""
+    return os.environ.get(PURE_ENV, "").strip() not in ("", "0")
+
+
+def compiled(name: str) -> ModuleType | None:
+    """The compiled module ``smsclf.<name>``, or None when it is not built, stale, or the
+    twins are asked for; the outcome is recorded for :func:`status`."""
+    if name not in MODULES:
+        raise KeyError(f"no compiled module {name!r}; known: {sorted(MODULES)}")
+    if pure_requested():
+        _status[name] = f"pure ({PURE_ENV}=1)"
+        return None
+    try:
+        module = importlib.import_module(f"smsclf.{name}")
+    except ImportError:
+        _status[name] = "pure (not built)"
+        return None
+    if getattr(module, "ABI", None) != MODULES[name]:
+        _status[name] = (f"pure (stale build: ABI {getattr(module, 'ABI', None)!r}, "
+                         f"sources expect {MODULES[name]}; reinstall to rebuild)")
+        return None
+    _status[name] = "compiled"
+    return module
+
+
+def status() -> dict[str, str]:
+    """Every compiled module and what runs in its place: ``compiled`` or ``pure (why)``."""
+    for name in MODULES:
+        if name not in _status:
+            compiled(name)
+    return dict(_status)
+
+
+def summary() -> str:
+    """One line for ``smsclf --version``: the core in use."""
+    states = status()
+    if all(s == "compiled" for s in states.values()):
+        return "compiled core"
+    reasons = sorted({s for s in states.values() if s != "compiled"})
+    return "pure-Python core: " + "; ".join(reasons)
