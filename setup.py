@@ -19,7 +19,8 @@ class BuildExt(build_ext):
     def build_extensions(self):
         if self.compiler.compiler_type == "unix":  # gcc and clang
             for ext in self.extensions:
-                ext.extra_compile_args = [*ext.extra_compile_args, "-ffp-contract=off", "-O2"]
+                ext.extra_compile_args = [*ext.extra_compile_args,
+                                          "-ffp-contract=off", "-O2", "-g0"]
         super().build_extensions()
 
 

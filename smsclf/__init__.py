@@ -27,6 +27,7 @@ __all__ = [
     "classify",
     "classify_many",
     "extract",
+    "info",
     "load_model",
     "warm_up",
 ]
@@ -44,6 +45,20 @@ def classify_many(texts: Iterable[str], n_jobs: int = 1) -> list[Result]:
     from smsclf.classifier import default_classifier
 
     return default_classifier().classify_many(texts, n_jobs=n_jobs)
+
+
+def info() -> dict[str, object]:
+    """What this installation runs: its version and whether the compiled core is in use.
+
+    ``core`` is ``compiled`` when every compiled module is built and loaded, else ``pure``
+    (``SMSCLF_PURE=1``, no C compiler at install time, or a stale build); ``modules`` says
+    which, module by module.  Results are identical either way; only the speed differs.
+    """
+    from smsclf import accel
+
+    modules = accel.status()
+    core = "compiled" if all(s == "compiled" for s in modules.values()) else "pure"
+    return {"version": __version__, "core": core, "modules": modules}
 
 
 def load_model(path: str) -> Classifier:

@@ -35,15 +35,15 @@ def compiled(name: str) -> ModuleType | None:
     if name not in MODULES:
         raise KeyError(f"no compiled module {name!r}; known: {sorted(MODULES)}")
     if pure_requested():
-        _status[name] = f"pure ({PURE_ENV}=1)"
+        _status[name] = f"pure: {PURE_ENV}=1"
         return None
     try:
         module = importlib.import_module(f"smsclf.{name}")
     except ImportError:
-        _status[name] = "pure (not built)"
+        _status[name] = "pure: not built"
         return None
     if getattr(module, "ABI", None) != MODULES[name]:
-        _status[name] = (f"pure (stale build: ABI {getattr(module, 'ABI', None)!r}, "
+        _status[name] = (f"pure: stale build (ABI {getattr(module, 'ABI', None)!r}, the "
                          f"sources expect {MODULES[name]}; reinstall to rebuild)")
         return None
     _status[name] = "compiled"
@@ -51,7 +51,7 @@ def compiled(name: str) -> ModuleType | None:
 
 
 def status() -> dict[str, str]:
-    """Every compiled module and what runs in its place: ``compiled`` or ``pure (why)``."""
+    """Every compiled module and what runs: ``compiled``, or ``pure: why``."""
     for name in MODULES:
         if name not in _status:
             compiled(name)
@@ -63,5 +63,6 @@ def summary() -> str:
     states = status()
     if all(s == "compiled" for s in states.values()):
         return "compiled core"
-    reasons = sorted({s for s in states.values() if s != "compiled"})
-    return "pure-Python core: " + "; ".join(reasons)
+    reasons = sorted({s.removeprefix("pure: ") for s in states.values() if s != "compiled"})
+    what = "pure-Python core" if "compiled" not in states.values() else "partly compiled core"
+    return f"{what}: " + "; ".join(reasons)

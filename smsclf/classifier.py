@@ -8,6 +8,7 @@ weights are read without numpy (``smsclf.npy``), which keeps import time and mem
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -17,6 +18,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import FrozenInstanceError, dataclass
 from functools import lru_cache
 from importlib import resources as _res
@@ -337,10 +339,10 @@ class Classifier:
         if not isinstance(chunk_size, int) or chunk_size < 1:
             raise ValueError(f"chunk_size must be a positive int, not {chunk_size!r}")
         if n_jobs == 1:
-            build = self._build
             for chunk in _chunks(texts, chunk_size):
-                found, verdicts = self._verdicts(chunk)
-                yield from map(build, verdicts, found)
+                with _collector_paused():
+                    results = list(map(self._build, *reversed(self._verdicts(chunk))))
+                yield from results
             return
         if self.path is None:
             raise ValueError("n_jobs > 1 needs a model loaded from a directory")
@@ -362,6 +364,23 @@ class Classifier:
                                            chunk))
         while pending:
             yield from map(build, pending.popleft().result(), repeat(None))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a chunk is scored (never while the caller's
+    code runs).  A chunk makes thousands of objects that live on as results, none of them
+    in a cycle: each of them would otherwise set off collections that walk every result
+    made so far (a quarter of the batch's time, measured).  Reference counting still frees
+    everything; a collector the caller turned off stays off."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -389,9 +408,10 @@ def _worker_classifier(path: str, fingerprint: str) -> Classifier:
 
 def _classify_chunk(path: str, fingerprint: str, texts: list[str]) -> list[_Compact]:
     """A worker's share: compact verdicts, the evidence as field tuples, no reasons."""
-    found, verdicts = _worker_classifier(path, fingerprint)._verdicts(texts)
-    return [(k, p, tuple((e.kind, e.start, e.end, e.text, e.details) for e in evidence), *rest)
-            for (k, p, _, *rest), evidence in zip(verdicts, found, strict=True)]
+    with _collector_paused():
+        found, verdicts = _worker_classifier(path, fingerprint)._verdicts(texts)
+        return [(k, p, tuple((e.kind, e.start, e.end, e.text, e.details) for e in evidence), *rest)
+                for (k, p, _, *rest), evidence in zip(verdicts, found, strict=True)]
 
 
 #: How often a worker checks that the process that started it is still alive (seconds).

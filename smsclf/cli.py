@@ -367,7 +367,9 @@ class _VersionAction(argparse.Action):
                          help="print the version and exit")
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        print(f"smsclf {_version()}")
+        from smsclf import accel
+
+        print(f"smsclf {_version()} ({accel.summary()})")
         parser.exit()
 
 

@@ -156,3 +156,55 @@ def test_disguises_a_reader_ignores_change_nothing(text, data):
     assert masked.label == plain.label
     for k, p in plain.probabilities.items():
         assert masked.probabilities[k] == pytest.approx(p, abs=1e-9)
+
+
+def test_results_are_immutable_and_their_lazy_parts_are_built_once():
+    import dataclasses
+
+    result = smsclf.classify(GOLDEN[3][0])
+    for name in ("label", "authenticity", "probabilities", "evidence", "reasons", "_reasons"):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(result, name, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del result.label
+    assert result.reasons is result.reasons and result.reasons  # built on access, kept
+    assert result.__hash__ is None  # as the dataclass it replaced: probabilities is a dict
+    assert repr(result).startswith(f"Result(label={result.label!r}, authenticity=")
+
+
+def test_results_compare_by_value_and_a_fresh_one_equals_a_built_one():
+    from smsclf.classifier import Result
+
+    result = smsclf.classify(GOLDEN[0][0])
+    copy = Result(result.label, result.authenticity, dict(result.probabilities),
+                  list(result.evidence), list(result.reasons))
+    assert copy == result and result == copy
+    assert Result(result.label, result.authenticity, result.probabilities) != result
+    assert result != result.to_dict()
+
+
+def test_worker_results_build_their_evidence_on_access():
+    from smsclf.classifier import default_classifier
+
+    texts = [t for t, _ in GOLDEN]
+    from_workers = default_classifier().classify_many(texts, n_jobs=2)
+    assert all(r._evidence is None and r._reasons is None for r in from_workers)
+    assert [r.to_dict() for r in from_workers] == [smsclf.classify(t).to_dict() for t in texts]
+
+
+def test_classify_many_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    texts = [t for t, _ in GOLDEN]
+    assert gc.isenabled()
+    smsclf.classify_many(texts)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        smsclf.classify_many(texts)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(TypeError):
+        smsclf.classify_many(["ok", 3])
+    assert gc.isenabled()

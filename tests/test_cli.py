@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import subprocess
 import sys
 
@@ -71,7 +72,12 @@ def test_bad_model_dir(tmp_path, capsys):
 def test_version():
     from smsclf import __version__
 
+    from smsclf import accel
+
     proc = subprocess.run([sys.executable, "-m", "smsclf", "--version"], capture_output=True,
                           text=True)
     assert proc.returncode == 0
-    assert proc.stdout.strip() == f"smsclf {__version__}"
+    assert proc.stdout.strip() == f"smsclf {__version__} ({accel.summary()})"
+    forced = subprocess.run([sys.executable, "-m", "smsclf", "--version"], capture_output=True,
+                            text=True, env={**os.environ, "SMSCLF_PURE": "1"})
+    assert forced.stdout.strip() == f"smsclf {__version__} (pure-Python core: SMSCLF_PURE=1)"
