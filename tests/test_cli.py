@@ -70,9 +70,7 @@ def test_bad_model_dir(tmp_path, capsys):
 
 
 def test_version():
-    from smsclf import __version__
-
-    from smsclf import accel
+    from smsclf import __version__, accel
 
     proc = subprocess.run([sys.executable, "-m", "smsclf", "--version"], capture_output=True,
                           text=True)
