@@ -12,7 +12,8 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 #: (module, source): every compiled twin; keep in step with smsclf/accel.py MODULES
-SOURCES = [("smsclf._cscore", "smsclf/_cscore.pyx")]
+SOURCES = [("smsclf._cscore", "smsclf/_cscore.pyx"),
+           ("smsclf._cnormalize", "smsclf/_cnormalize.pyx")]
 
 
 class BuildExt(build_ext):

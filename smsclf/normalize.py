@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from smsclf import resources
+from smsclf import accel, resources
 
 #: Only this many characters of a message are analysed; the rest is ignored.  Real SMS,
 #: even concatenated ones, stay far below it, and it bounds the work on hostile input.
@@ -73,8 +74,30 @@ def _homophones() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     table = {row["variant"]: row["canonical"] for row in resources.read_tsv("homophones.tsv")}
     if not table:
         return None, table
-    alternation = "|".join(re.escape(v) for v in sorted(table, key=len, reverse=True))
-    return re.compile(alternation), table
+    return re.compile(_trie_pattern(table)), table
+
+
+def _trie_pattern(variants: Iterable[str]) -> str:
+    """A regex matching, at each position, the longest of ``variants`` found there: the same
+    matches as the alternation of the variants longest first, but written as a trie so
+    that the engine tries only the variants that share the characters read so far (one
+    branch per next character, the shorter variant ending there tried last)."""
+    trie: dict = {}
+    for variant in variants:
+        node = trie
+        for ch in variant:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a variant ends here
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ("|" if "" in node else "") + ")"
+
+    return emit(trie)
 
 
 _CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002a6df"
@@ -103,11 +126,23 @@ def _separator_run() -> re.Pattern[str]:
     symbols = "".join(chr(o) for o in range(0x2000, 0x3000) if _is_emoji_like(chr(o)))
     members = "".join(sorted((_SEPARATORS - _SENTENCE_PUNCTUATION) | set(symbols)))
     cls = re.escape(members) + "\U0001f000-\U0001faff\ufe00-\ufe0f\u20e3"
-    # the leading lookahead (a necessary condition) lets the engine skip positions fast
-    return re.compile(f"(?=[{cls}])(?<=[{_CJK_CLASS}])[{cls}]{{1,3}}(?=[{_CJK_CLASS}])")
+    # the same as (?<=[CJK])[cls]{1,3}(?=[CJK]), but starting with a character class,
+    # which lets the engine skip the positions where no match can start in a tight loop
+    return re.compile(
+        f"[{cls}](?<=[{_CJK_CLASS}][{cls}])[{cls}]{{0,2}}(?=[{_CJK_CLASS}])")
 
 
-_Chars = tuple[str, list[int], list[int]]  # text, start and end offset of each character
+#: text, and the start and end offset of each of its characters (lists, or tuples)
+_Chars = tuple[str, Sequence[int], Sequence[int]]
+
+#: Identity offsets, shared: ``_IDENTITY[:n]`` and ``_IDENTITY[1:n + 1]`` are the starts and
+#: ends of a text of ``n`` characters that maps one character to one (most messages), a
+#: slice copy instead of building two lists and two tuples per message.
+_IDENTITY = tuple(range(MAX_CHARS + 1))
+
+#: Up to this many characters that do not map to one character are searched with one
+#: regex; beyond (hostile input: unassigned code points) a set is checked instead.
+_MAX_UNEVEN_CLASS = 512
 
 
 class _CharTable(dict):
@@ -117,6 +152,8 @@ class _CharTable(dict):
     def __init__(self) -> None:
         super().__init__()
         self.uneven: set[str] = set()
+        # (size of ``uneven`` it was built for, regex of its characters or None if empty)
+        self._finder: tuple[int, re.Pattern[str] | None] = (0, None)
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
@@ -127,16 +164,42 @@ class _CharTable(dict):
             self[code] = out
         return out
 
+    def has_uneven(self, text: str) -> bool:
+        """Whether ``text``, translated already (so that ``uneven`` has seen all of its
+        characters), has a character that does not map to exactly one.  A regex search
+        runs in C; ``uneven`` only grows, so its size tells whether the regex is stale."""
+        size, finder = self._finder
+        if size != len(self.uneven):
+            members = frozenset(self.uneven)  # one snapshot, even if another thread adds
+            if len(members) > _MAX_UNEVEN_CLASS:
+                return not members.isdisjoint(text)
+            finder = re.compile("[" + "".join(map(re.escape, sorted(members))) + "]")
+            self._finder = len(members), finder
+        return finder is not None and finder.search(text) is not None
+
 
 _TABLE = _CharTable()
 
 
+def _one_to_one(text: str, table: _CharTable) -> str | None:
+    """``text.translate(table)`` if every character of ``text`` maps to exactly one
+    character, else None.  ``smsclf._cnormalize.one_to_one`` is its compiled twin."""
+    out = text.translate(table)
+    return None if table.has_uneven(text) else out
+
+
+_cnormalize = accel.compiled("_cnormalize")
+if _cnormalize is not None:
+    _one_to_one = _cnormalize.one_to_one  # the compiled twin where built
+
+
 def _nfkc(text: str) -> _Chars:
     """NFKC and lower case character by character, dropping invisible characters."""
-    out = text.translate(_TABLE)
-    if _TABLE.uneven.isdisjoint(text):  # one character for one: offsets are the identity
-        return out, list(range(len(text))), list(range(1, len(text) + 1))
+    out = _one_to_one(text, _TABLE)
+    if out is not None:  # one character for one: offsets are the identity
+        return out, _IDENTITY[:len(text)], _IDENTITY[1:len(text) + 1]
     pieces = [_char(ch) for ch in text]
+    out = "".join(pieces)  # what text.translate(_TABLE) gives
     starts: list[int] = []
     ends: list[int] = []
     for i, piece in enumerate(pieces):
@@ -185,9 +248,19 @@ def _cut(chars: _Chars, spans: list[tuple[int, int, str]]) -> _Chars:
     return "".join(out), new_starts, new_ends
 
 
+def _matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))``, cheaper when there is no match (most messages): one
+    search, and only on a hit an iterator, from the first match on (a lookbehind still sees
+    the characters before it, so the matches are the same)."""
+    first = pattern.search(text)
+    if first is None:
+        return []
+    return list(pattern.finditer(text, first.start()))
+
+
 def _drop_separators(chars: _Chars) -> _Chars:
     """Remove runs of separators or emoji that sit between two CJK characters."""
-    return _cut(chars, [(m.start(), m.end(), "") for m in _separator_run().finditer(chars[0])])
+    return _cut(chars, [(m.start(), m.end(), "") for m in _matches(_separator_run(), chars[0])])
 
 
 def _replace_homophones(chars: _Chars) -> _Chars:
@@ -195,7 +268,25 @@ def _replace_homophones(chars: _Chars) -> _Chars:
     if pattern is None:
         return chars
     return _cut(chars, [(m.start(), m.end(), table[m.group()])
-                        for m in pattern.finditer(chars[0])])
+                        for m in _matches(pattern, chars[0])])
+
+
+_new_object = object.__new__
+
+
+def _normalized(original: str, text: str, starts: tuple[int, ...],
+                ends: tuple[int, ...]) -> NormalizedText:
+    """``NormalizedText(original, text, starts, ends)``, built by filling the instance's
+    ``__dict__``: a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, which costs more than the rest of this step.  The instance is
+    the same (equal, same fields); NormalizedText has no ``__post_init__`` to skip."""
+    doc = _new_object(NormalizedText)
+    fields = doc.__dict__
+    fields["original"] = original
+    fields["text"] = text
+    fields["starts"] = starts
+    fields["ends"] = ends
+    return doc
 
 
 def normalize(text: str) -> NormalizedText:
@@ -206,4 +297,4 @@ def normalize(text: str) -> NormalizedText:
     chars = _to_simplified(chars)
     chars = _drop_separators(chars)
     normalized, starts, ends = _replace_homophones(chars)
-    return NormalizedText(original=text, text=normalized, starts=tuple(starts), ends=tuple(ends))
+    return _normalized(text, normalized, tuple(starts), tuple(ends))

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
 
+from smsclf import accel
+
 #: What the model's vocabulary depends on; written to and checked against the manifest.
 SETTINGS = {"name": "jieba", "hmm": False, "dictionary": "jieba-default", "version": 1}
 
@@ -93,10 +95,22 @@ class _TokenTable(dict):
 _TOKENS = _TokenTable()
 
 
+def _kept(segments: list[str], table: _TokenTable) -> list[str]:
+    """The non-empty ``table[segment]`` of ``segments``, in order.  Its compiled twin
+    ``smsclf._cnormalize.kept`` keeps a segment of CJK ideographs (U+4E00-U+9FFF) only as it
+    is without a look-up, which is what ``_token`` does with it: change ``_token`` there,
+    and the twin must follow (bump its ABI in ``smsclf.accel``)."""
+    return [t for t in map(table.__getitem__, segments) if t]
+
+
+_cnormalize = accel.compiled("_cnormalize")
+if _cnormalize is not None:
+    _kept = _cnormalize.kept  # the compiled twin where built
+
+
 def words(normalized: str) -> list[str]:
     """Tokens of a normalised text: punctuation and spaces dropped, numbers as ``<num>``."""
-    cut, _ = cutter()
-    return [t for t in map(_TOKENS.__getitem__, cut(normalized)) if t]
+    return _kept(cutter()[0](normalized), _TOKENS)
 
 
 @lru_cache(maxsize=1)
