@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import marshal
 import os
 import threading
 import time
@@ -101,24 +102,25 @@ class Result:
 
     @classmethod
     def _deferred(cls, label: str, authenticity: float, probabilities: dict[str, float],
-                  evidence: list[Evidence] | None, raw_evidence: tuple | None,
+                  evidence: list[Evidence] | Callable[[], list[Evidence]],
                   reasons: Callable[[], list[Reason]]) -> Result:
-        """A result whose reasons come from ``reasons()`` and, when ``evidence`` is None,
-        whose evidence comes from ``raw_evidence`` (Evidence fields as tuples)."""
+        """A result whose reasons come from ``reasons()`` on first access, and so does
+        its evidence when ``evidence`` is a function."""
         self = cls.__new__(cls)
         _set(self, "label", label)
         _set(self, "authenticity", authenticity)
         _set(self, "probabilities", probabilities)
-        _set(self, "_evidence", evidence)
+        lazy = callable(evidence)
+        _set(self, "_evidence", None if lazy else evidence)
         _set(self, "_reasons", None)
-        _set(self, "_lazy", (raw_evidence, reasons))
+        _set(self, "_lazy", (evidence if lazy else None, reasons))
         return self
 
     @property
     def evidence(self) -> list[Evidence]:
         """What was found in the message, by position."""
         if self._evidence is None:
-            _set(self, "_evidence", [Evidence(*fields) for fields in self._lazy[0]])
+            _set(self, "_evidence", self._lazy[0]())
         return self._evidence
 
     @property
@@ -163,10 +165,14 @@ class Result:
         }
 
 
-#: What a worker process sends back for one message, rebuilt into a Result by the parent:
-#: (label index, probabilities, evidence as field tuples, terms, tf, norm, evidence
-#: features, decisive marks, the marks' log-odds shift)
-_Compact = tuple
+#: A scored message: (label index, probabilities, terms, tf, norm, evidence features,
+#: decisive marks, the marks' log-odds shift)
+_Verdict = tuple
+#: What a worker sends back for one message: (label index, probabilities, the evidence
+#: and the rest of the verdict, each as ``marshal`` bytes, unpacked only when read).
+#: Small and flat, so that the calling process, which unpickles every result, spends a
+#: few microseconds a message, not the tens that nested dicts and lists cost
+_Compact = tuple[int, list[float], bytes, bytes]
 
 
 class Classifier:
@@ -255,24 +261,35 @@ class Classifier:
         js, tf, norm = self._pure.terms(features.tokens)
         return self._pure.logits(js, tf, norm, features.evidence_features)
 
-    def _verdict(self, tokens: list[str], values: dict[str, float]) -> _Compact:
-        """A message scored, as the tuple workers send (evidence left empty)."""
+    def _verdict(self, tokens: list[str], values: dict[str, float]) -> _Verdict:
+        """A message scored."""
         js, tf, norm, p = self._scorer.score(tokens, values)
         marks = _decisive.marks_in(values) if values else ()
         shift = 0.0
         if marks:
             ig, i_fake = self._i_genuine, self._i_fake
             p[ig], p[i_fake], shift = _decisive.cap(p[ig], p[i_fake])
-        return p.index(max(p)), p, (), js, tf, norm, values, marks, shift
+        return p.index(max(p)), p, js, tf, norm, values, marks, shift
 
-    def _build(self, verdict: _Compact, evidence: list[Evidence] | None) -> Result:
-        """The Result of a verdict; reasons (and evidence when None) built on access."""
-        k, p, raw, js, tf, norm, values, marks, shift = verdict
+    def _result(self, k: int, p: list[float],
+                evidence: list[Evidence] | Callable[[], list[Evidence]],
+                reasons: Callable[[], list[Reason]]) -> Result:
         pg, pf = p[self._i_genuine], p[self._i_fake]
         authenticity = pg / (pg + pf) if pg + pf > 0 else 0.5
-        return Result._deferred(
-            self.labels[k], authenticity, dict(zip(self.labels, p, strict=True)), evidence,
-            raw, lambda: self._reasons(k, js, tf, norm, values, marks, shift))
+        return Result._deferred(self.labels[k], authenticity,
+                                dict(zip(self.labels, p, strict=True)), evidence, reasons)
+
+    def _build(self, verdict: _Verdict, evidence: list[Evidence]) -> Result:
+        """The Result of a verdict, its reasons built on access."""
+        k, p, *rest = verdict
+        return self._result(k, p, evidence, lambda: self._reasons(k, *rest))
+
+    def _unpack(self, compact: _Compact) -> Result:
+        """The Result of a worker's compact verdict, evidence and reasons built on access."""
+        k, p, evidence, rest = compact
+        return self._result(
+            k, p, lambda: [Evidence(*fields) for fields in marshal.loads(evidence)],
+            lambda: self._reasons(k, *marshal.loads(rest)))
 
     def _reasons(self, k: int, js: list[int], tf: list[float] | None, norm: float,
                  evidence_values: dict[str, float], marks: tuple[str, ...], shift: float
@@ -312,7 +329,7 @@ class Classifier:
         _, evidence, tokens, values = read_message(text)
         return self._build(self._verdict(tokens, values), evidence)
 
-    def _verdicts(self, texts: list[str]) -> tuple[list[list[Evidence]], list[_Compact]]:
+    def _verdicts(self, texts: list[str]) -> tuple[list[list[Evidence]], list[_Verdict]]:
         """A batch read stage by stage (normalise all, recognise all, segment all, score
         all): the same functions as ``classify``, each kept warm over the batch."""
         docs = [normalize(t) for t in texts]
@@ -356,14 +373,14 @@ class Classifier:
         # than 2 * n_workers chunks are held, whatever the speed of the reader
         # workers send compact tuples (``_Compact``), rebuilt here into lazy Results
         pending: deque[Future[list[_Compact]]] = deque()
-        build = self._build
+        unpack = self._unpack
         for chunk in _chunks(texts, chunk_size):
             if len(pending) >= 2 * n_workers:
-                yield from map(build, pending.popleft().result(), repeat(None))
+                yield from map(unpack, pending.popleft().result())
             pending.append(executor.submit(_classify_chunk, self.path, self.fingerprint,
                                            chunk))
         while pending:
-            yield from map(build, pending.popleft().result(), repeat(None))
+            yield from map(unpack, pending.popleft().result())
 
 
 @contextmanager
@@ -407,11 +424,13 @@ def _worker_classifier(path: str, fingerprint: str) -> Classifier:
 
 
 def _classify_chunk(path: str, fingerprint: str, texts: list[str]) -> list[_Compact]:
-    """A worker's share: compact verdicts, the evidence as field tuples, no reasons."""
+    """A worker's share: compact verdicts (``_Compact``); the reasons are left to whoever
+    reads them."""
+    dumps = marshal.dumps
     with _collector_paused():
         found, verdicts = _worker_classifier(path, fingerprint)._verdicts(texts)
-        return [(k, p, tuple((e.kind, e.start, e.end, e.text, e.details) for e in evidence), *rest)
-                for (k, p, _, *rest), evidence in zip(verdicts, found, strict=True)]
+        return [(k, p, dumps([(e.kind, e.start, e.end, e.text, e.details) for e in evidence]),
+                 dumps(rest)) for (k, p, *rest), evidence in zip(verdicts, found, strict=True)]
 
 
 #: How often a worker checks that the process that started it is still alive (seconds).
