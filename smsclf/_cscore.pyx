@@ -5,6 +5,8 @@ from cpython.array cimport array
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.math cimport exp, log, sqrt
 
+from itertools import chain
+
 #: checked by smsclf.accel against the number the pure-Python sources expect
 ABI = 1
 
@@ -35,10 +37,11 @@ cdef class Scorer:
         self.n_vocab = len(idf2)
         if not 0 < self.n_labels <= MAX_LABELS:
             raise ValueError(f"1 to {MAX_LABELS} labels")
-        rows = [array("d", row) for row in w_terms]
+        rows = list(w_terms)
         if any(len(row) != self.n_vocab for row in rows):
             raise ValueError("every weight row must have one weight a vocabulary term")
-        self._terms = array("d", [x for column in zip(idf2, *rows) for x in column])
+        # interleaved without a list of floats in between: a peak of one float at a time
+        self._terms = array("d", chain.from_iterable(zip(idf2, *rows)))
         self._intercept = array("d", intercept)
         if len(self._intercept) != self.n_labels:
             raise ValueError("one intercept a label")
@@ -58,9 +61,12 @@ cdef class Scorer:
         self.joined = any(key.count(" ") != 1 for key in bigrams)
         self.first = {}
         if not self.joined:
+            # one string object a word, the unigrams' own where there is one: the split
+            # keys would otherwise hold a new copy of each word for every bigram it is in
+            words = {w: w for w in unigrams}
             for key, j in bigrams.items():
                 a, b = key.split(" ")
-                self.first.setdefault(a, {})[b] = j
+                self.first.setdefault(words.setdefault(a, a), {})[words.setdefault(b, b)] = j
         for table in (unigrams, bigrams):
             for j in table.values():
                 if not 0 <= j < self.n_vocab:
