@@ -13,7 +13,8 @@ from setuptools.command.build_ext import build_ext
 
 #: (module, source): every compiled twin; keep in step with smsclf/accel.py MODULES
 SOURCES = [("smsclf._cscore", "smsclf/_cscore.pyx"),
-           ("smsclf._cnormalize", "smsclf/_cnormalize.pyx")]
+           ("smsclf._cnormalize", "smsclf/_cnormalize.pyx"),
+           ("smsclf._cphrases", "smsclf/_cphrases.pyx")]
 
 
 class BuildExt(build_ext):

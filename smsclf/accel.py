@@ -19,7 +19,7 @@ PURE_ENV = "SMSCLF_PURE"
 
 #: compiled module -> the ABI number this package's sources expect of its build; bump a
 #: number whenever the .pyx changes what it computes or how it is called.
-MODULES = {"_cscore": 1, "_cnormalize": 1}
+MODULES = {"_cscore": 1, "_cnormalize": 1, "_cphrases": 1}
 
 _status: dict[str, str] = {}
 

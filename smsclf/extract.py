@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-
-from smsclf.evidence import Evidence
+from smsclf.evidence import Evidence, new_evidence
 from smsclf.normalize import NormalizedText, normalize
 from smsclf.recognizers import RECOGNIZERS
 
@@ -37,6 +35,8 @@ def extract_normalized(doc: NormalizedText) -> list[Evidence]:
 def _drop_contained(found: list[Evidence]) -> list[Evidence]:
     containers = [(e.start, e.end) for e in found if e.kind in _CONTAINERS
                   or (e.kind == "channel" and e.details.get("type") == "url")]
+    if not containers:  # most messages: nothing to drop
+        return found
     out = []
     for e in found:
         if e.kind in _CONTAINED and not (e.kind == "channel" and e.details.get("type") == "url"):
@@ -61,24 +61,31 @@ def _fits(code: str, type_code: str, named: set[str]) -> bool:
 
 def _check_court_consistency(found: list[Evidence]) -> list[Evidence]:
     """Mark case numbers whose court code fits none of the courts the message names."""
-    named = {e.details["code"] for e in found if e.kind == "court" and e.details.get("code")}
-    # every code of a court that kept the code of a renamed or merged division
-    named |= {c for e in found if e.kind == "court" for c in e.details.get("codes", ())}
-    numbers = [(e.details["court_code"], e.details.get("type_code") or "") for e in found
-               if e.kind == "case_number" and e.details.get("court_code")]
-    codes = {code for code, _ in numbers}
-    if not named or not codes:
+    named: set[str] = set()
+    numbers = []
+    for e in found:  # one pass: most messages have no court code or no case number
+        if e.kind == "court":
+            d = e.details
+            if d.get("code"):
+                named.add(d["code"])
+            # every code of a court that kept the code of a renamed or merged division
+            named.update(d.get("codes", ()))
+        elif e.kind == "case_number" and e.details.get("court_code"):
+            numbers.append((e.details["court_code"], e.details.get("type_code") or ""))
+    if not named or not numbers:
         return found
+    codes = {code for code, _ in numbers}
     consistent = any(_fits(code, type_code, named) for code, type_code in numbers)
     out = []
     for e in found:
         if e.kind == "court" and e.details.get("code"):
-            e = dataclasses.replace(
-                e, details={**e.details, "matches_case_number": e.details["code"] in codes})
+            e = new_evidence(e.kind, e.start, e.end, e.text,
+                             {**e.details, "matches_case_number": e.details["code"] in codes})
         elif (not consistent and e.kind == "case_number" and e.details.get("court_code")
               and e.details.get("form") == "new"):
             problems = [*e.details["problems"], "court_mismatch"]
-            e = dataclasses.replace(e, details={**e.details, "valid": False, "problems": problems,
-                                                "courts_named": sorted(named)})
+            e = new_evidence(e.kind, e.start, e.end, e.text,
+                             {**e.details, "valid": False, "problems": problems,
+                              "courts_named": sorted(named)})
         out.append(e)
     return out

@@ -102,47 +102,62 @@ def describe(name: str) -> tuple[str, str]:
 def evidence_features(evidence: list[Evidence]) -> dict[str, float]:
     """The active evidence features (value 1.0) of a message."""
     f: set[str] = set()
+    add = f.add
+    # gathered in the same pass for _claim_features and _sender_features
+    claims: dict[str, list[int]] = {}  # category -> starts
+    legal: list[int] = []  # starts of the legal evidence (_is_legal)
+    senders: list[Evidence] = []
     for e in evidence:
+        kind = e.kind
         d = e.details
-        if e.kind == "case_number":
-            f.add("case.any")
+        if kind == "claim":
+            claims.setdefault(d["category"], []).append(e.start)
+        elif kind == "phrase" or kind == "threat":
+            category = d["category"]
+            add(f"lex.{category}")
+            if kind == "threat" or category in _LEGAL_PHRASES:
+                legal.append(e.start)
+        elif kind == "channel":
+            if d["type"] == "url":
+                add(f"url.{d['domain_class']}")
+            else:
+                add(f"channel.{d['type']}")
+        elif kind == "case_number":
+            legal.append(e.start)
+            add("case.any")
             if d.get("valid"):
-                f.add("case.valid")
+                add("case.valid")
             if d.get("form") == "old":
-                f.add("case.old_form")
+                add("case.old_form")
             type_code = d.get("type_code") or ""
             if type_code.startswith("执"):
-                f.add("case.enforcement")
+                add("case.enforcement")
             if type_code.startswith("刑"):
-                f.add("case.criminal")
+                add("case.criminal")
             f.update(f"case.problem.{p}" for p in d.get("problems", ()))
-        elif e.kind == "document_number":
-            f.add(f"docnum.{d.get('system', 'other')}")
-        elif e.kind == "court":
+        elif kind == "court":
+            legal.append(e.start)
             if d.get("valid"):
-                f.add("court.ambiguous" if d.get("ambiguous") else "court.real")
+                add("court.ambiguous" if d.get("ambiguous") else "court.real")
             if d.get("matches_case_number"):
-                f.add("court.matches_case")
+                add("court.matches_case")
             f.update(f"court.problem.{p}" for p in d.get("problems", ()))
-        elif e.kind == "channel":
-            if d["type"] == "url":
-                f.add(f"url.{d['domain_class']}")
-            else:
-                f.add(f"channel.{d['type']}")
-        elif e.kind in ("phrase", "threat"):
-            f.add(f"lex.{d['category']}")
-        elif e.kind == "sender":
-            f.add(f"sender.{d['position']}")
-        elif e.kind == "money":
-            f.add("money.any")
+        elif kind == "sender":
+            add(f"sender.{d['position']}")
+            senders.append(e)
+        elif kind == "document_number":
+            add(f"docnum.{d.get('system', 'other')}")
+        elif kind == "money":
+            add("money.any")
             if d["amount"] >= 10000:
-                f.add("money.large")
-        elif e.kind == "deadline":
-            f.add("deadline.any")
+                add("money.large")
+        elif kind == "deadline":
+            add("deadline.any")
             if d.get("hours") is not None and d["hours"] <= 24:
-                f.add("deadline.within_24h")
-    _sender_features(evidence, f)
-    _claim_features(evidence, f)
+                add("deadline.within_24h")
+    if senders:
+        _sender_features(evidence, senders, f)
+    _claim_features(claims, legal, f)
     _combinations(f)
     names = _evidence_feature_set()
     # sorted: the order of summation, and so the last bit of a score, must not depend on
@@ -155,8 +170,7 @@ def _evidence_feature_set() -> frozenset[str]:
     return frozenset(evidence_feature_names())
 
 
-def _sender_features(evidence: list[Evidence], f: set[str]) -> None:
-    senders = [e for e in evidence if e.kind == "sender"]
+def _sender_features(evidence: list[Evidence], senders: list[Evidence], f: set[str]) -> None:
     for s in senders:
         inside = [e for e in evidence if s.start <= e.start and e.end <= s.end and e is not s]
         if any(e.kind == "court" and e.details.get("valid") for e in inside):
@@ -170,57 +184,63 @@ def _is_legal(e: Evidence) -> bool:
                                        and e.details.get("category") in _LEGAL_PHRASES)
 
 
-def _claim_features(evidence: list[Evidence], f: set[str]) -> None:
+def _claim_features(claims: dict[str, list[int]], legal: list[int], f: set[str]) -> None:
     """Who the message speaks to and about: the reader addressed near legal evidence, or a
-    report of other people's matters (LABELS boundary 9)."""
-    claims: dict[str, list[Evidence]] = {}
-    for e in evidence:
-        if e.kind == "claim":
-            claims.setdefault(e.details["category"], []).append(e)
-    legal = [e for e in evidence if _is_legal(e)]
-    second = claims.get("second_person", [])
+    report of other people's matters (LABELS boundary 9).  ``claims``: the starts of the
+    claim evidence by category; ``legal``: the starts of the legal evidence."""
+    second = claims.get("second_person", ())
     # a salutation makes the whole message speak to someone; a pronoun only its surroundings
-    addressed = bool(legal) and (bool(claims.get("addressee")) or any(
-        abs(p.start - e.start) <= ADDRESS_WINDOW for p in second for e in legal))
+    addressed = bool(legal) and ("addressee" in claims or any(
+        abs(p - e) <= ADDRESS_WINDOW for p in second for e in legal))
     if second:
         f.add("claim.second_person")
     if addressed:
         f.add("claim.addressed")
     for cat in ("third_person", "news_frame", "reported_speech"):
-        if claims.get(cat):
+        if cat in claims:
             f.add(f"claim.{cat}")
-    if not addressed and {"claim.third_person", "claim.news_frame",
-                          "claim.reported_speech"} & f:
+    if not addressed and not _REPORT_FEATURES.isdisjoint(f):
         f.add("claim.report_of_others")
     if legal and not addressed:
         f.add("claim.legal_unaddressed")
 
 
+_REPORT_FEATURES = frozenset({"claim.third_person", "claim.news_frame", "claim.reported_speech"})
+_PRIVATE_CHANNELS = frozenset(f"channel.{t}" for t in _PRIVATE)
+_OFFICIAL_CHANNELS = frozenset({"channel.court_hotline", "url.court_gov", "url.court_platform"})
+_COURT_CLAIMS = frozenset({"court.real", "court.ambiguous", "case.any", "sender.court"})
+_LEGAL_CLAIMS = frozenset({"lex.legal_claim", "lex.fabricated_procedure",
+                           "court.problem.no_court_named"})
+_IDENTIFYING = frozenset({"court.real", "case.valid", "channel.court_hotline",
+                          "channel.service_number", "url.court_gov", "url.court_platform",
+                          "docnum.arbitration", "lex.licensed_creditor"})
+_THREAT_WORDS = frozenset(f"lex.{t}" for t in _THREATS)
+_PAYMENT_WORDS = frozenset({"lex.fee", "lex.private_payment", "lex.scam_payment"})
+_LICENSED_CHANNELS = frozenset({"channel.service_number", "lex.official_channel"})
+
+
 def _combinations(f: set[str]) -> None:
-    private = any(f"channel.{t}" in f for t in _PRIVATE)
-    official = bool({"channel.court_hotline", "url.court_gov", "url.court_platform"} & f)
-    court_claim = bool({"court.real", "court.ambiguous", "case.any", "sender.court"} & f)
+    private = not _PRIVATE_CHANNELS.isdisjoint(f)
+    official = not _OFFICIAL_CHANNELS.isdisjoint(f)
+    court_claim = not _COURT_CLAIMS.isdisjoint(f)
     # a claim is made to the reader: legal words in a report about others are none
-    legal_claim = (court_claim or bool({"lex.legal_claim", "lex.fabricated_procedure",
-                                        "court.problem.no_court_named"} & f)) and (
+    legal_claim = (court_claim or not _LEGAL_CLAIMS.isdisjoint(f)) and (
         "claim.report_of_others" not in f)
     if court_claim and private:
         f.add("combo.court_claim_with_private_channel")
     signed = ("sender.start" in f or "sender.end" in f) and "sender.vague" not in f
-    identified = signed or bool({"court.real", "case.valid", "channel.court_hotline",
-                                 "channel.service_number", "url.court_gov", "url.court_platform",
-                                 "docnum.arbitration", "lex.licensed_creditor"} & f)
+    identified = signed or not _IDENTIFYING.isdisjoint(f)
     if legal_claim and not identified:
         f.add("combo.legal_claim_unidentified_sender")
     if "case.valid" in f and official:
         f.add("combo.valid_case_with_official_channel")
-    if legal_claim and any(f"lex.{t}" in f for t in _THREATS):
+    if legal_claim and not _THREAT_WORDS.isdisjoint(f):
         f.add("combo.legal_claim_with_threat")
-    if legal_claim and {"lex.fee", "lex.private_payment", "lex.scam_payment"} & f:
+    if legal_claim and not _PAYMENT_WORDS.isdisjoint(f):
         f.add("combo.legal_claim_with_payment_request")
     if signed and "sender.court" not in f and "channel.service_number" in f:
         f.add("combo.brand_sender_with_service_number")
-    if "lex.licensed_creditor" in f and {"channel.service_number", "lex.official_channel"} & f:
+    if "lex.licensed_creditor" in f and not _LICENSED_CHANNELS.isdisjoint(f):
         f.add("combo.licensed_creditor_with_official_channel")
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText
-from smsclf.recognizers.base import make_evidence
+from smsclf.recognizers.base import make_evidence, widths
 
 _NUM = r"\d{1,3}(?:,\d{3}){1,4}(?:\.\d{1,2})?|\d{1,15}(?:\.\d{1,2})?"
 # Each pattern opens with a lookahead of the characters a match can start with: a necessary
@@ -26,6 +27,10 @@ _DEADLINE = re.compile(
     rf"|(?P<date>(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日(?:\d{{1,2}}(?:[:：]\d{{2}}|点|时))?(?:之前|前))"
     rf"|(?P<abs>(?:\d{{4}}[-/.])?\d{{1,2}}[-/.]\d{{1,2}}\s*(?:\d{{1,2}}:\d{{2}})?\s*(?:之前|前))"
 )
+# The most characters a deadline has besides its whitespace: every form ends in 前 or 内,
+# so none starts further before the first of them than this and the text's whitespace.
+_DEADLINE_REACH = widths(_DEADLINE.pattern.replace(r"\s*", ""))[1]
+_COUNT = re.compile(rf"\d+|[{_CN_NUM}]+")  # the number of a relative deadline
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _HOURS = {"小时": 1, "分钟": 1 / 60, "日": 24, "天": 24, "工作日": 24, "个工作日": 24, "周": 168}
 
@@ -69,12 +74,13 @@ class DeadlineRecognizer:
     kind = "deadline"
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
-        if "前" not in doc.text and "内" not in doc.text:
+        text = doc.text
+        if "前" not in text and "内" not in text:
             return []  # every deadline form ends in 前 or 内
         out = []
-        for m in _DEADLINE.finditer(doc.text):
+        for m in self._matches(text):
             if m.group("rel"):
-                value = _cn_to_int(re.match(rf"\d+|[{_CN_NUM}]+", m.group("rel")).group())
+                value = _cn_to_int(_COUNT.match(m.group("rel")).group())
                 unit = m.group("unit")
                 hours = value * _HOURS[unit] if value is not None else None
                 details = {"form": "relative", "hours": hours}
@@ -85,3 +91,24 @@ class DeadlineRecognizer:
                 details = {"form": "date"}
             out.append(make_evidence(doc, self.kind, m.start(), m.end(), details))
         return out
+
+    @staticmethod
+    def _matches(text: str) -> Iterator[re.Match[str]]:
+        """What ``_DEADLINE.finditer(text)`` finds, each searched for from the latest place
+        it can start (before the next 前 or 内): the scan skips the digits of phone numbers
+        and amounts far from any deadline, where the pattern is slow to fail."""
+        if _DEADLINE_REACH is None:
+            yield from _DEADLINE.finditer(text)
+            return
+        # str.split and \s agree on what whitespace is
+        reach = _DEADLINE_REACH + len(text) - sum(map(len, text.split()))
+        pos = 0
+        while True:
+            ends = [i for i in (text.find("前", pos), text.find("内", pos)) if i >= 0]
+            if not ends:
+                return
+            m = _DEADLINE.search(text, max(pos, min(ends) + 1 - reach))
+            if m is None:
+                return
+            yield m
+            pos = m.end()  # never empty: a match ends in 前 or 内

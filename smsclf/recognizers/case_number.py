@@ -23,7 +23,7 @@ from datetime import date
 
 from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText
-from smsclf.recognizers.base import make_evidence
+from smsclf.recognizers.base import make_evidence, required_chars
 from smsclf.tables import NON_CODE_ABBRS, PROVINCE_ABBRS, code_status, tables
 
 _CJK = "\u4e00-\u9fff"
@@ -46,9 +46,14 @@ _DOCUMENT = re.compile(
     rf"(?P<prefix>[{_CJK}()]{{1,16}})\s*[〔(\[]\s*(?P<year>\d{{4}})\s*[〕)\]]\s*"
     rf"(?:[{_CJK}]{{0,3}}字)?\s*第?\s*(?P<serial>\d{{1,8}})\s*号"
 )
-# What every _DOCUMENT match contains: a cheap test before the costly scan (its prefix of
-# up to 16 characters is tried at every position)
-_BRACKETED_YEAR = re.compile(r"[〔(\[]\s*\d{4}\s*[〕)\]]")
+# What every _DOCUMENT match contains after its prefix: a cheap test before the costly scan
+# (its prefix of up to 16 characters is tried at every position).  Court case numbers
+# ("（2024）京0105民初123号") have none, so the scan rarely runs.
+_DOCUMENT_TAIL = re.compile(
+    rf"[〔(\[]\s*\d{{4}}\s*[〕)\]]\s*(?:[{_CJK}]{{0,3}}字)?\s*第?\s*\d{{1,8}}\s*号"
+)
+# Characters one of which every _LABELLED match holds (案, 立, 诉): most messages have none
+_LABEL_MARKS = tuple(sorted(required_chars(_LABELLED) or ("",)))
 _ISSUER_BEFORE = re.compile(rf"[{_CJK}]{{1,10}}$")
 _SYSTEMS = (("仲", "arbitration"), ("证", "notary"), ("检", "procuratorate"),
             ("律", "law_firm"), ("公", "police"), ("警", "police"))
@@ -56,6 +61,14 @@ _SYSTEMS = (("仲", "arbitration"), ("证", "notary"), ("检", "procuratorate"),
 _COURT_CODE_PREFIX = re.compile(r"(最高法|[" + "".join(sorted(PROVINCE_ABBRS)) + r"]\d{2,4})")
 _TYPE_HINT = re.compile("[初终执督申再调保监撤特催破清赔救辖]|字第")
 _CHINESE_DIGITS = "一二三四五六七八九十"
+# compiled once: the re module's own cache costs a lookup a call
+_SPACES = re.compile(r"\s+")
+_DATE_CHARS = re.compile("[年月日]")
+_NON_DIGITS = re.compile(r"\D")
+_OLD_TAIL = re.compile("(字第|字|第)$")
+_POLICE = re.compile("交警|公安|警")
+_CODE = re.compile(r"^(最高法|[^\d()]\d{4}(?!\d)|[^\d()]\d{2}(?!\d)|[^\d()]\d+)")
+_FIRST_CHAR = re.compile(r"^.")
 
 
 _REFERENCE_YEAR: ContextVar[int | None] = ContextVar("smsclf_reference_year", default=None)
@@ -100,8 +113,8 @@ class CaseNumberRecognizer:
         taken: list[tuple[int, int]] = []
         pos = 0
         while (m := _CASE.search(text, pos)) is not None:
-            body = re.sub(r"\s+", "", m.group("body"))
-            if re.search("[年月日]", body) or (m.group("year2") and not _TYPE_HINT.search(body)):
+            body = _SPACES.sub("", m.group("body"))
+            if _DATE_CHARS.search(body) or (m.group("year2") and not _TYPE_HINT.search(body)):
                 # a date or a document title, not a case number; a number may start inside
                 # it ("于2023年5月8日作出（2022）…号": the match from "2023年" swallows the
                 # bracketed number): look again from the next character, not from its end
@@ -116,7 +129,7 @@ class CaseNumberRecognizer:
             kind = "document_number" if details.get("system", "court") != "court" else self.kind
             found.append(make_evidence(doc, kind, m.start(), m.end(), details))
             taken.append((m.start(), m.end()))
-        for m in _DOCUMENT.finditer(text) if _BRACKETED_YEAR.search(text) else ():
+        for m in _DOCUMENT.finditer(text) if _DOCUMENT_TAIL.search(text) else ():
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             prefix = m.group("prefix")
@@ -125,7 +138,7 @@ class CaseNumberRecognizer:
                        "serial": m.group("serial")}
             found.append(make_evidence(doc, "document_number", m.start(), m.end(), details))
             taken.append((m.start(), m.end()))
-        for m in _LABELLED.finditer(text):
+        for m in _LABELLED.finditer(text) if any(c in text for c in _LABEL_MARKS) else ():
             s, e = m.span("id")
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -143,14 +156,14 @@ class CaseNumberRecognizer:
         if m.group("suffix"):
             details["suffix"] = m.group("suffix")
         if m.group("range"):
-            details["range_end"] = int(re.sub(r"\D", "", m.group("range")))
+            details["range_end"] = int(_NON_DIGITS.sub("", m.group("range")))
         if m.group("open") in ("〔", "[", "【"):
             notes.append("nonstandard_brackets")
         if not m.group("open"):
             problems.append("missing_brackets")
         old = body.endswith("字第") or body.endswith("字")
         if old or body.endswith("第"):
-            core = re.sub("(字第|字|第)$", "", body)
+            core = _OLD_TAIL.sub("", body)
             system = self._system(core)
             if system != "court":
                 return {**details, "system": system, "issuer": core}
@@ -220,7 +233,7 @@ class CaseNumberRecognizer:
         "清公清新(交警)受案字（2023）…"); words further back ("…公司…一案") do not count."""
         if "仲" in before[-3:]:
             return "arbitration"
-        if re.search("交警|公安|警", before[-6:]):
+        if _POLICE.search(before[-6:]):
             return "police"
         if "检" in before[-6:]:  # "乐检公诉刑诉（2017）第160号": a procuratorate's
             return "procuratorate"
@@ -242,9 +255,9 @@ class CaseNumberRecognizer:
         self, body: str, details: dict, problems: list[str], notes: list[str]
     ) -> None:
         t = tables()
-        m = re.match(r"^(最高法|[^\d()]\d{4}(?!\d)|[^\d()]\d{2}(?!\d)|[^\d()]\d+)", body)
+        m = _CODE.match(body)
         if m is None and body[:1] in PROVINCE_ABBRS:
-            m = re.match(r"^.", body)
+            m = _FIRST_CHAR.match(body)
         rest = body[m.end():] if m else body
         code = m.group(0) if m else None
         if code is None:

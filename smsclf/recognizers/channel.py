@@ -14,7 +14,7 @@ from smsclf import resources
 from smsclf.domains import IPV4, registrable, split_host
 from smsclf.evidence import Evidence
 from smsclf.normalize import NormalizedText
-from smsclf.recognizers.base import make_evidence, preceded_by
+from smsclf.recognizers.base import make_evidence, preceded_by, required_chars
 
 _TLDS = ("com|cn|net|org|top|xyz|vip|cc|icu|club|info|me|io|co|app|site|online|shop|link|"
          "ltd|wang|ink|pro|biz|tv|live|fun|store|tech|work|life|asia|hk|tk|ml|ga|gq|cf")
@@ -35,6 +35,7 @@ _WECHAT = re.compile(
 )
 _QQ = re.compile(r"qq\s*号?\s*(?:群)?\s*[:]?\s*(?P<id>[1-9]\d{4,10})(?!\d)")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
+_PART = re.compile(r"\d+(?:-\d+)*")
 _AREA_12368 = re.compile(r"0\d{2,3}12368")
 _PHONE_CONTEXT = ("电话", "热线", "致电", "拨打", "联系", "来电", "tel", "座机")
 _CARD_CONTEXT = ("卡号", "账号", "账户", "帐号", "帐户", "银行卡", "转账", "汇款", "转入")
@@ -140,6 +141,15 @@ def _number_prefixes() -> tuple[dict[str, str], int]:
     return table, max(map(len, table), default=0)
 
 
+@lru_cache(maxsize=1)
+def _prefix_rules() -> tuple[dict[str, tuple[str, tuple[int, ...], bool]], tuple[int, ...]]:
+    """``_number_prefixes`` with each prefix's class resolved by ``_CLASS_TYPES`` (prefixes
+    of other classes dropped), and the lengths prefixes have, longest first."""
+    table, _ = _number_prefixes()
+    rules = {p: _CLASS_TYPES[cls] for p, cls in table.items() if p and cls in _CLASS_TYPES}
+    return rules, tuple(sorted({len(p) for p in rules}, reverse=True))
+
+
 # class of senders.tsv -> (channel type, digit counts it must have, official)
 _CLASS_TYPES = {
     "court": ("court_hotline", (5,), True),
@@ -162,16 +172,15 @@ def classify_number(digits: str, plus: bool, text: str, pos: int) -> dict | None
         if _MOBILE.fullmatch(rest):
             return {"type": "mobile", "official": False}
         return {"type": "international", "official": False}
-    if _AREA_12368.fullmatch(digits):
+    if digits.endswith("12368") and _AREA_12368.fullmatch(digits):
         return {"type": "court_hotline", "official": True}
-    table, longest = _number_prefixes()
-    for length in range(min(longest, len(digits)), 0, -1):
-        cls = table.get(digits[:length])
-        if cls in _CLASS_TYPES:
-            type_, lengths, official = _CLASS_TYPES[cls]
-            if len(digits) in lengths:
-                return {"type": type_, "official": official}
     n = len(digits)
+    rules, prefix_lengths = _prefix_rules()
+    for length in prefix_lengths:  # the longest prefix first
+        if length <= n:
+            rule = rules.get(digits[:length])
+            if rule is not None and n in rule[1]:
+                return {"type": rule[0], "official": rule[2]}
     if 10 <= n <= 12 and digits.startswith("0"):
         return {"type": "landline", "official": None}
     if n in (7, 8) and preceded_by(text, pos, _PHONE_CONTEXT):
@@ -181,6 +190,13 @@ def classify_number(digits: str, plus: bool, text: str, pos: int) -> dict | None
     if 12 <= n <= 25 and preceded_by(text, pos, _CARD_CONTEXT, window=10):
         return {"type": "bank_account", "official": False}
     return None
+
+
+@lru_cache(maxsize=1)
+def _id_patterns() -> tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]:
+    """The WeChat and QQ patterns, each with characters one of which its every match holds."""
+    return tuple((pattern, kind, tuple(sorted(required_chars(pattern) or ("",))))
+                 for pattern, kind in ((_WECHAT, "wechat"), (_QQ, "qq")))
 
 
 class ChannelRecognizer:
@@ -206,7 +222,9 @@ class ChannelRecognizer:
             cls = domain_class(host)
             add(m.start(), m.end(), {"type": "url", "host": host, "domain": registrable(host),
                                      "domain_class": cls, "official": cls in _OFFICIAL})
-        for pattern, kind in ((_WECHAT, "wechat"), (_QQ, "qq")):
+        for pattern, kind, marks in _id_patterns():
+            if not any(mark in text for mark in marks):
+                continue  # most messages name neither
             for m in pattern.finditer(text):
                 if self._overlaps(m.span("id"), taken):
                     continue
@@ -215,7 +233,7 @@ class ChannelRecognizer:
             if not self._overlaps(m.span(), taken):
                 add(m.start(), m.end(), {"type": "mobile", "official": False, "masked": True})
         for m in _DIGITS.finditer(text):
-            if self._overlaps(m.span(), taken):
+            if taken and self._overlaps(m.span(), taken):
                 continue
             self._numbers(text, m, add)
         return found
@@ -228,13 +246,16 @@ class ChannelRecognizer:
     def _numbers(text: str, m: re.Match[str], add) -> None:
         raw = m.group()
         plus = raw.startswith("+")
-        digits = re.sub(r"\D", "", raw)
+        # what _DIGITS matches is digits, "+" at the start, "-" and " " between digits
+        digits = raw.replace(" ", "").replace("-", "").replace("+", "")
         details = classify_number(digits, plus, text, m.start())
         if details is not None:
             add(m.start(), m.end(), details)
             return
+        if digits == raw:
+            return  # one part, the number itself: judged already
         # "12368 13812345678": separate numbers that the pattern joined
-        for part in re.finditer(r"\d+(?:-\d+)*", raw):
+        for part in _PART.finditer(raw):
             pdigits = part.group().replace("-", "")
             start = m.start() + part.start()
             pd = classify_number(pdigits, False, text, start)

@@ -52,13 +52,16 @@ _PLAIN = frozenset({
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[
-    dict[str, str], list[str], list[re.Pattern[str]], re.Pattern[str], list[tuple[str, str]]
+    dict[str, str], re.Pattern[str] | None, list[re.Pattern[str]], re.Pattern[str],
+    list[tuple[str, str]]
 ]:
     rows = resources.read_tsv("court_patterns.tsv")
     named = {r["pattern"]: r["kind"] for r in rows if r["kind"] in ("generic", "invented")}
     named.update((f"{p}法院", "generic") for p in _province_short_names())
     departments = sorted((r["pattern"] for r in rows if r["kind"] == "department"),
                          key=len, reverse=True)
+    # one alternative, longest first: ``match`` finds the first that starts at a position
+    departments = re.compile("|".join(map(re.escape, departments))) if departments else None
     wrong = [re.compile(r["pattern"]) for r in rows if r["kind"] == "wrong_level"]
     platforms = sorted((r["pattern"] for r in rows if r["kind"] == "platform"),
                        key=len, reverse=True)
@@ -81,6 +84,8 @@ class CourtRecognizer:
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
         text = doc.text
+        if "院" not in text and "庭" not in text:
+            return []  # every name ends in 院 or 庭 (_ENDS)
         t = tables()
         named, departments, wrong_level, platforms, special = _patterns()
         platform_spans = [p.span() for p in platforms.finditer(text)]
@@ -103,7 +108,8 @@ class CourtRecognizer:
                 continue
             end = m.end()
             start, key = self._longest_known(text, end, t.names, t.max_name_len)
-            dept = next((d for d in departments if text.startswith(d, end)), None)
+            dept = departments.match(text, end) if departments else None
+            dept = dept.group() if dept else None
             if key is not None:
                 details = self._known(text, key)
             else:

@@ -10,10 +10,9 @@ from functools import lru_cache
 
 import ahocorasick
 
-from smsclf import resources
-from smsclf.evidence import Evidence
+from smsclf import accel, resources
+from smsclf.evidence import Evidence, new_evidence
 from smsclf.normalize import NormalizedText
-from smsclf.recognizers.base import make_evidence
 
 #: Categories reported as kind ``threat``; the others are reported as kind ``phrase``.
 THREAT_CATEGORIES = frozenset({
@@ -22,40 +21,70 @@ THREAT_CATEGORIES = frozenset({
 })
 
 
+_cphrases = accel.compiled("_cphrases")
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict[str, tuple[int, tuple[tuple[str, str], ...]]]:
+    """Every phrase -> its length and its (category, ref) pairs, in file order."""
+    entries: dict[str, list[tuple[str, str]]] = {}
+    for row in resources.read_tsv("phrases.tsv"):
+        entries.setdefault(row["phrase"], []).append((row["category"], row.get("ref", "")))
+    return {phrase: (len(phrase), tuple(pairs)) for phrase, pairs in entries.items()}
+
+
 @lru_cache(maxsize=1)
 def lexicon() -> tuple[ahocorasick.Automaton, tuple[str, ...]]:
     """An Aho-Corasick automaton over all phrases (value: the phrase's length and its
     (category, ref) pairs) and the sorted category names."""
-    entries: dict[str, list[tuple[str, str]]] = {}
-    for row in resources.read_tsv("phrases.tsv"):
-        entries.setdefault(row["phrase"], []).append((row["category"], row.get("ref", "")))
     automaton = ahocorasick.Automaton()
-    for phrase, pairs in entries.items():
-        automaton.add_word(phrase, (len(phrase), tuple(pairs)))
+    for phrase, value in _entries().items():
+        automaton.add_word(phrase, value)
     automaton.make_automaton()
-    categories = {category for pairs in entries.values() for category, _ in pairs}
+    categories = {category for _, pairs in _entries().values() for category, _ in pairs}
     return automaton, tuple(sorted(categories))
+
+
+def _sorted_hits(text: str) -> list[tuple[int, int, str, str]]:
+    """``(start, -end, category, ref)`` of every occurrence of every phrase in ``text``,
+    sorted: leftmost, then longest first (the twin of ``_cphrases.Matcher.sorted_hits``)."""
+    automaton, _ = lexicon()
+    hits = [(last + 1 - length, -1 - last, category, ref)
+            for last, (length, pairs) in automaton.iter(text) for category, ref in pairs]
+    hits.sort()
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _finder():
+    """``_sorted_hits``, compiled when ``smsclf._cphrases`` is built."""
+    if _cphrases is None:
+        return _sorted_hits
+    return _cphrases.Matcher(_entries()).sorted_hits
 
 
 def find_phrases(text: str) -> list[tuple[int, int, str, str]]:
     """All ``(start, end, category, ref)`` matches, in one pass over the text; within a
     category, a match inside a longer match of the same category is dropped."""
-    automaton, _ = lexicon()
     if not text:
         return []
-    hits = [(last + 1 - length, last + 1, category, ref)
-            for last, (length, pairs) in automaton.iter(text) for category, ref in pairs]
+    hits = _finder()(text)
     if len(hits) < 2:
-        return hits
+        return [(s, -ne, category, ref) for s, ne, category, ref in hits]
     # one sweep per category in (start, longest first) order: a match is inside a longer
     # one exactly when an earlier match of its category reaches at least as far
     kept = []
     reach: dict[str, tuple[int, int]] = {}
-    for s, e, cat, ref in sorted(hits, key=lambda h: (h[0], -h[1], h[2], h[3])):
+    for s, ne, cat, ref in hits:
+        e = -ne
         far = reach.get(cat)
-        if far is not None and far[1] >= e and far != (s, e):
-            continue
-        if far is None or e > far[1]:
+        if far is not None:
+            if far[1] >= e:
+                if far[0] != s or far[1] != e:
+                    continue
+            else:
+                reach[cat] = (s, e)
+        else:
             reach[cat] = (s, e)
         kept.append((s, e, cat, ref))
     return kept
@@ -68,11 +97,15 @@ class PhraseRecognizer:
     kind = "phrase"
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
+        text = doc.text
+        # make_evidence inlined (phrases are half of all evidence): a phrase is never empty
+        starts, ends, original = doc.starts, doc.ends, doc.original
         out = []
-        for s, e, category, ref in find_phrases(doc.text):
-            kind = "threat" if category in THREAT_CATEGORIES else "phrase"
-            details = {"category": category, "phrase": doc.text[s:e]}
+        for s, e, category, ref in find_phrases(text):
+            details = {"category": category, "phrase": text[s:e]}
             if ref:
                 details["ref"] = ref
-            out.append(make_evidence(doc, kind, s, e, details))
+            ostart, oend = starts[s], ends[e - 1]
+            out.append(new_evidence("threat" if category in THREAT_CATEGORIES else "phrase",
+                                    ostart, oend, original[ostart:oend], details))
         return out

@@ -19,6 +19,8 @@ class SenderRecognizer:
     kind = "sender"
 
     def analyze(self, doc: NormalizedText) -> list[Evidence]:
+        if "【" not in doc.text and "[" not in doc.text:
+            return []  # a signature is in 【】 or []
         out = []
         spans = []
         for pattern, position in ((_START, "start"), (_END, "end")):
