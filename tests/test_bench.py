@@ -77,20 +77,105 @@ def test_quick_run_writes_every_figure(tmp_path, bench_model):
         assert figures["msgs_per_s"] > 0 and figures["n"] > 0, name
         if figures["kind"] == "per_message":
             assert 0 < figures["p50_us"] <= figures["p99_us"], name
+    for name, figures in report["variants"].items():  # which core ran it, and where
+        assert figures["core"] and figures["process"] in {"main", *run.CHILDREN}, name
+    for child, names in run.CHILD_VARIANTS.items():
+        for name in names:
+            if report["variants"][name]["process"] != "main":  # no rjieba: jieba ran here
+                assert report["variants"][name]["process"] == child, name
+                assert report["baselines_rerun"][child]["pipeline_single"]["msgs_per_s"] > 0
+    pure = report["variants"]["classify_pure"]
+    assert pure["process"] == "pure" and run.core_name(pure["core"]) == "pure"
+    assert run.core_name(report["variants"]["classify_many_1_pure"]["core"]) == "pure"
     for name, r in report["ratios"].items():
         assert r["value"] > 0, name
+    # the pure child's figures are compared with the baseline it reran itself
+    assert report["ratios"]["classify_pure_vs_pipeline_single"]["same_process"]
+    assert report["ratios"]["classify_pure_vs_pipeline_single"]["processes"] == ["pure", "pure"]
+    compiled = run.core_name(report["variants"]["classify"]["core"]) == "compiled"
+    assert ("compiled_vs_pure" in report["ratios"]) == compiled
     assert report["cold_start"]["jieba"]["wall_s"] > 0
     for cold in report["cold_start"].values():
-        assert cold["wall_s"] > 0 and cold["peak_rss_mb"] > 0
-    # the eight targets, two of them checked for both tokenizers
-    assert len(report["targets"]) == 10
-    assert "classify_jieba_vs_tokenize_jieba" in report["ratios"]
-    assert "extraction_share_jieba" in report["ratios"]
+        assert cold["wall_s"] > 0 and cold["peak_rss_mb"] > 0 and cold["core"]
+    # the targets: four speed ratios, the pure path across runs, four cold starts
+    assert len(report["targets"]) == 9
+    assert [t["compared"].split(" —")[0] for t in report["targets"]] == \
+        ["same process"] * 4 + ["across runs"] + ["absolute"] * 4
+    assert isinstance(report["notes"], list)
     stages = report["stages"]["stages"]
     assert list(stages) == list(run.STAGES)
     assert all(s["mean_us"] > 0 for s in stages.values())
     assert math.isclose(sum(s["share"] for s in stages.values()), 1.0, abs_tol=0.01)
+    assert report["stages"]["on_access"]["reasons"]["mean_us"] > 0
+    if report["previous"] is not None:  # a quick run is never compared with a full one
+        assert report["previous"]["source"] and not report["previous"]["comparable"]
+        assert report["targets"][4]["pass"] is None
     assert {"python", "numpy", "cpu_count", "platform"} <= set(report["machine"])
     assert report["corpus"]["n"] == 200
     assert (tmp_path / "bench.md").read_text(encoding="utf-8").count("|") > 50
     assert (tmp_path / "bench.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _figure(rate: float, process: str = "main", core: str = "compiled",
+            backend: str = "rjieba") -> dict:
+    return {"msgs_per_s": rate, "process": process, "backend": backend,
+            "core": {"_cscore": core}}
+
+
+def test_ratios_prefer_a_baseline_of_the_same_process():
+    run = _load("run")
+    variants = {"classify": _figure(1000.0), "pipeline_single": _figure(100.0),
+                "classify_pure": _figure(300.0, "pure", "pure: SMSCLF_PURE=1")}
+    reruns = {"pure": {"pipeline_single": _figure(50.0, "pure", "pure: SMSCLF_PURE=1")}}
+    r = run.ratios(variants, reruns)
+    assert r["classify_vs_pipeline_single"]["value"] == 10.0
+    assert r["classify_pure_vs_pipeline_single"]["value"] == 6.0  # 300 / 50, not 300 / 100
+    assert r["classify_pure_vs_pipeline_single"]["same_process"]
+    # across processes, each rate is first taken against its own process's baseline
+    assert not r["compiled_vs_pure"]["same_process"] and r["compiled_vs_pure"]["normalised"]
+    assert r["compiled_vs_pure"]["value"] == round((1000 / 100) / (300 / 50), 4)
+    assert r["compiled_vs_pure"]["raw"] == round(1000 / 300, 4)
+    # without the compiled core, compiled ÷ pure compares the pure path with itself
+    variants["classify"] = _figure(1000.0, core="pure: not built")
+    assert "compiled_vs_pure" not in run.ratios(variants, reruns)
+
+
+def test_previous_run_before_the_compiled_core():
+    run = _load("run")
+    old = {"ratios": {"classify_vs_pipeline_single": {"value": 2.5}},
+           "variants": {"classify": {"msgs_per_s": 2000.0}},
+           "corpus": {"fingerprint": "abc"}, "config": {"quick": False,
+                                                        "started": "2026-01-01T00:00:00Z"},
+           "machine": {"cpu": "X", "cpu_count": 2},
+           "cold_start": {"rjieba": {"wall_s": 0.3, "peak_rss_mb": 70.0}}}
+    now = {"ratios": {"classify_pure_vs_pipeline_single": {"value": 2.6}},
+           "corpus": {"fingerprint": "abc"}, "config": {"quick": False},
+           "machine": {"cpu": "X", "cpu_count": 2},
+           "cold_start": {"rjieba": {"wall_s": 0.25, "peak_rss_mb": 72.0}}}
+    prev = run.compare_previous({"source": "s", "commit": "0" * 40, "committed": "d",
+                                 "report": old}, now)
+    assert prev["comparable"] and prev["before_compiled_core"]
+    fig = prev["figures"]["classify_pure_vs_pipeline_single"]
+    assert (fig["previous"], fig["now"], fig["from"]) == (2.5, 2.6,
+                                                          "classify_vs_pipeline_single")
+    assert prev["cold_start"]["rjieba.wall_s"] == {"previous": 0.3, "now": 0.25}
+    rows = run.targets(now["ratios"], now["cold_start"], None, prev)
+    pure = next(t for t in rows if t["compared"].startswith("across runs"))
+    assert pure["limit"] == 2.5 and pure["pass"] is True
+    now["corpus"]["fingerprint"] = "other"
+    prev = run.compare_previous({"source": "s", "commit": None, "committed": None,
+                                 "report": old}, now)
+    assert not prev["comparable"]
+    pure = next(t for t in run.targets(now["ratios"], {}, None, prev)
+                if t["compared"].startswith("across runs"))
+    assert pure["pass"] is None
+
+
+def test_a_run_whose_processes_ran_different_cores_says_so():
+    run = _load("run")
+    compiled = {"_cscore": "compiled"}
+    report = {"core": {"main": compiled, "pure child": {"_cscore": "pure: SMSCLF_PURE=1"},
+                       "classify_many_2 workers": compiled}}
+    assert run._core_note(report) == ""
+    report["core"]["classify_many_2 workers"] = {"_cscore": "pure: not built"}
+    assert "different cores" in run._core_note(report)
