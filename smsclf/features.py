@@ -15,7 +15,7 @@ from smsclf import resources
 from smsclf.evidence import Evidence
 from smsclf.extract import extract_normalized
 from smsclf.normalize import NormalizedText, normalize
-from smsclf.recognizers.phrases import lexicon
+from smsclf.recognizers.phrases import categories as phrase_categories
 from smsclf.tokenize import terms, words
 
 #: Bumped whenever the features a text yields change; stored in each model's manifest.
@@ -59,7 +59,6 @@ CLAIM_FEATURES = (
 @lru_cache(maxsize=1)
 def evidence_feature_names() -> tuple[str, ...]:
     """The names of the evidence features, in the order of the feature vector."""
-    _, categories = lexicon()
     names = ["case.any", "case.valid", "case.old_form", "case.enforcement", "case.criminal"]
     names += [f"case.problem.{p}" for p in CASE_PROBLEMS]
     names += [f"docnum.{s}" for s in DOCUMENT_SYSTEMS]
@@ -67,7 +66,7 @@ def evidence_feature_names() -> tuple[str, ...]:
     names += [f"court.problem.{p}" for p in COURT_PROBLEMS]
     names += [f"channel.{t}" for t in CHANNEL_TYPES]
     names += [f"url.{c}" for c in URL_CLASSES]
-    names += [f"lex.{c}" for c in categories]
+    names += [f"lex.{c}" for c in phrase_categories()]
     names += ["sender.start", "sender.end", "sender.court", "sender.vague", "money.any",
               "money.large", "deadline.any", "deadline.within_24h"]
     names += list(CLAIM_FEATURES)

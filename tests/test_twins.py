@@ -122,6 +122,17 @@ def test_scoring_kernels_agree_to_the_bit_on_any_tokens(message):
     assert math.isclose(sum(want[3]), 1.0, rel_tol=1e-12)
 
 
+@pytest.mark.parametrize("n_tokens", [0, 1, 2, 255, 256, 257, 1000, 6000])
+def test_scoring_kernels_agree_on_messages_of_any_length(n_tokens):
+    """Short messages are scored on the stack, long ones on the heap: both agree."""
+    _compiled_or_skip()
+    clf = default_classifier()
+    words = sorted(clf._unigrams)
+    tokens = [words[(i * 7919) % len(words)] if i % 3 else "不在词表" for i in range(n_tokens)]
+    tokens += tokens[: n_tokens // 4]  # some terms more than once
+    assert clf._scorer.score(tokens, {}) == clf._pure.score(tokens, {})
+
+
 def test_the_compiled_kernel_refuses_tables_it_cannot_index():
     _compiled_or_skip()
     with pytest.raises(ValueError, match="out of range"):

@@ -34,15 +34,21 @@ def _entries() -> dict[str, tuple[int, tuple[tuple[str, str], ...]]]:
 
 
 @lru_cache(maxsize=1)
+def categories() -> tuple[str, ...]:
+    """The lexicon's category names, sorted."""
+    return tuple(sorted({category for _, pairs in _entries().values() for category, _ in pairs}))
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> tuple[ahocorasick.Automaton, tuple[str, ...]]:
     """An Aho-Corasick automaton over all phrases (value: the phrase's length and its
-    (category, ref) pairs) and the sorted category names."""
+    (category, ref) pairs) and the sorted category names.  Built only where it is used:
+    by the pure-Python matcher."""
     automaton = ahocorasick.Automaton()
     for phrase, value in _entries().items():
         automaton.add_word(phrase, value)
     automaton.make_automaton()
-    categories = {category for _, pairs in _entries().values() for category, _ in pairs}
-    return automaton, tuple(sorted(categories))
+    return automaton, categories()
 
 
 def _sorted_hits(text: str) -> list[tuple[int, int, str, str]]:
