@@ -106,14 +106,17 @@ class Result:
                   reasons: Callable[[], list[Reason]]) -> Result:
         """A result whose reasons come from ``reasons()`` on first access, and so does
         its evidence when ``evidence`` is a function."""
-        self = cls.__new__(cls)
-        _set(self, "label", label)
-        _set(self, "authenticity", authenticity)
-        _set(self, "probabilities", probabilities)
-        lazy = callable(evidence)
-        _set(self, "_evidence", None if lazy else evidence)
-        _set(self, "_reasons", None)
-        _set(self, "_lazy", (evidence if lazy else None, reasons))
+        self = _new(cls)
+        _set_label(self, label)  # the slots' own setters: a third of object.__setattr__'s cost
+        _set_authenticity(self, authenticity)
+        _set_probabilities(self, probabilities)
+        if callable(evidence):
+            _set_evidence(self, None)
+            _set_lazy(self, (evidence, reasons))
+        else:
+            _set_evidence(self, evidence)
+            _set_lazy(self, (None, reasons))
+        _set_reasons(self, None)
         return self
 
     @property
@@ -164,6 +167,10 @@ class Result:
             "reasons": [r.to_dict() for r in self.reasons],
         }
 
+
+_new = object.__new__
+_set_label, _set_authenticity, _set_probabilities, _set_evidence, _set_reasons, _set_lazy = (
+    Result.__dict__[name].__set__ for name in Result.__slots__)
 
 #: A scored message: (label index, probabilities, terms, tf, norm, evidence features,
 #: decisive marks, the marks' log-odds shift)
