@@ -1,9 +1,10 @@
 # cython: language_level=3
 """Compiled twin of ``smsclf.scoring``: the same operations in the same order, in C."""
 
-from cpython.array cimport array
+from cpython.array cimport array, clone
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.math cimport exp, log, sqrt
+from libc.string cimport memcpy
 from libc.stdint cimport uint64_t
 
 from itertools import chain
@@ -13,6 +14,8 @@ ABI = 1
 
 DEF MAX_LABELS = 64
 DEF ON_STACK = 256  # messages of up to this many tokens are scored with no allocation
+cdef array _INT_ARRAY = array("i")
+cdef array _DOUBLE_ARRAY = array("d")
 cdef uint64_t EMPTY = 0xFFFFFFFFFFFFFFFFULL  # a free slot of the pair table
 
 
@@ -153,7 +156,8 @@ cdef class Scorer:
         cdef double e[MAX_LABELS]
         cdef double sk[MAX_LABELS]
         cdef double s, norm, t, top, total, value
-        cdef list js, p
+        cdef array js
+        cdef list p
         cdef object tf = None
         try:
             for i in range(n):
@@ -194,7 +198,9 @@ cdef class Scorer:
                     m += 1
                 else:
                     count[where[slot]] += 1
-            js = [distinct[i] for i in range(m)]
+            js = clone(_INT_ARRAY, m, False)  # no Python int a term
+            if m:
+                memcpy(js.data.as_ints, distinct, m * sizeof(int))
             for k in range(n_labels):
                 zk[k] = self.intercept[k]
             if m == 0:
@@ -202,7 +208,9 @@ cdef class Scorer:
             else:
                 # tf stays None when every term occurs once, as in the twin
                 if m != n_found:
-                    tf = [1.0 + log(<double>count[i]) for i in range(m)]
+                    tf = clone(_DOUBLE_ARRAY, m, False)
+                    for i in range(m):
+                        (<array>tf).data.as_doubles[i] = 1.0 + log(<double>count[i])
                 # each sum from 0.0, left to right, as the twin's reduce(add, ...)
                 s = 0.0
                 for k in range(n_labels):

@@ -17,7 +17,7 @@ import threading
 import time
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import FrozenInstanceError, dataclass
@@ -296,9 +296,9 @@ class Classifier:
         k, p, evidence, rest = compact
         return self._result(
             k, p, lambda: [Evidence(*fields) for fields in marshal.loads(evidence)],
-            lambda: self._reasons(k, *marshal.loads(rest)))
+            lambda: self._reasons(k, *_from_marshal(rest)))
 
-    def _reasons(self, k: int, js: list[int], tf: list[float] | None, norm: float,
+    def _reasons(self, k: int, js: Sequence[int], tf: Sequence[float] | None, norm: float,
                  evidence_values: dict[str, float], marks: tuple[str, ...], shift: float
                  ) -> list[Reason]:
         """Features by how much they raised the verdict's score over the others' mean;
@@ -437,7 +437,19 @@ def _classify_chunk(path: str, fingerprint: str, texts: list[str]) -> list[_Comp
     with _collector_paused():
         found, verdicts = _worker_classifier(path, fingerprint)._verdicts(texts)
         return [(k, p, dumps([(e.kind, e.start, e.end, e.text, e.details) for e in evidence]),
-                 dumps(rest)) for (k, p, *rest), evidence in zip(verdicts, found, strict=True)]
+                 dumps((js.tobytes(), None if tf is None else tf.tobytes(), *rest)))
+                for (k, p, js, tf, *rest), evidence in zip(verdicts, found, strict=True)]
+
+
+def _from_marshal(data: bytes) -> tuple:
+    """The rest of a verdict as ``_classify_chunk`` marshalled it (arrays as bytes)."""
+    js, tf, *rest = marshal.loads(data)
+    terms = array("i")
+    terms.frombytes(js)
+    if tf is not None:
+        tf, weights = array("d"), tf
+        tf.frombytes(weights)
+    return terms, tf, *rest
 
 
 #: How often a worker checks that the process that started it is still alive (seconds).

@@ -8,14 +8,17 @@ and so do all Python versions.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from functools import reduce
 from math import exp, log, sqrt
 from operator import add, itemgetter, mul
 
 #: A scored message: (vocabulary indices of its terms in first-seen order, their
-#: 1 + log(tf) or None when every term occurs once, the L2 norm's inverse, probabilities)
-Scored = tuple[list[int], "list[float] | None", float, list[float]]
+#: 1 + log(tf) or None when every term occurs once, the L2 norm's inverse, probabilities).
+#: The indices are an ``array('i')`` and the tf weights an ``array('d')``: a result keeps
+#: them for its reasons, and lists would keep a Python object for each
+Scored = tuple[array, "array | None", float, list[float]]
 
 
 def _getter(js: list[int]):
@@ -45,7 +48,7 @@ class Scorer:
         self._intercept = tuple(intercept)
         self._w_evidence = w_evidence
 
-    def terms(self, tokens: list[str]) -> tuple[list[int], list[float] | None, float]:
+    def terms(self, tokens: list[str]) -> tuple[array, array | None, float]:
         """The message's known unigrams and bigrams: (vocabulary indices in first-seen
         order, their 1 + log(tf) or None when each occurs once, the L2 norm's inverse)."""
         found = [j for j in map(self._unigrams.get, tokens) if j is not None]
@@ -53,18 +56,19 @@ class Scorer:
             pairs = map(" ".join, zip(tokens, tokens[1:], strict=False))
             found += [j for j in map(self._bigrams.get, pairs) if j is not None]
         if not found:
-            return [], None, 0.0
+            return array("i"), None, 0.0
         counts = dict.fromkeys(found, 0)
         if len(counts) == len(found):  # the usual case: each term once, tf weight 1
-            return found, None, 1.0 / sqrt(reduce(add, _getter(found)(self._idf2), 0.0))
+            norm = 1.0 / sqrt(reduce(add, _getter(found)(self._idf2), 0.0))
+            return array("i", found), None, norm
         for j in found:
             counts[j] += 1
         js = list(counts)
-        tf = [1.0 + log(c) for c in counts.values()]
+        tf = array("d", [1.0 + log(c) for c in counts.values()])
         squares = map(mul, _getter(js)(self._idf2), map(mul, tf, tf))
-        return js, tf, 1.0 / sqrt(reduce(add, squares, 0.0))
+        return array("i", js), tf, 1.0 / sqrt(reduce(add, squares, 0.0))
 
-    def logits(self, js: list[int], tf: list[float] | None, norm: float,
+    def logits(self, js: Sequence[int], tf: Sequence[float] | None, norm: float,
                evidence: dict[str, float]) -> list[float]:
         """Scores before the softmax, one a label."""
         z = list(self._intercept)
