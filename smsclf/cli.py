@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import stat
@@ -84,6 +85,10 @@ def _print_result(result) -> None:
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
+    if args.keep and not args.input:
+        from smsclf.data_io import DataError
+
+        raise DataError("--keep needs --input FILE: a single message has no columns")
     clf = _classifier(args.model)
     if args.input:
         return _classify_file(clf, args)
@@ -101,17 +106,24 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 def _classify_file(clf, args: argparse.Namespace) -> int:
     import csv
 
-    from smsclf.data_io import read_examples, read_stream
+    from smsclf.data_io import Keep, read_examples, read_stream
 
+    keep = Keep(args.keep or ())
+    labels = clf.labels
+    _check_keep(keep, labels)
     if args.input == "-":
-        examples = read_stream(sys.stdin.buffer, "<stdin>", args.format or "txt")
+        examples = read_stream(sys.stdin.buffer, "<stdin>", args.format or "txt", keep=keep)
     else:
-        examples = read_examples(args.input, labelled=False, fmt=args.format)
+        examples = read_examples(args.input, labelled=False, fmt=args.format, keep=keep)
+    # the first message (or the header) tells the kept columns, which the output needs
+    # before its first row; read before the output is opened, so that an unknown column
+    # fails without creating anything
+    first = next(examples, None)
+    columns = keep.columns or []
     out_kind = _output_format(args.output)
     # load the tokenizer and the tables before the output is opened: a SIGTERM that lands in
     # a C extension's import (OpenCC) surfaces as an ImportError instead of a clean exit
     clf.warm_up()
-    labels = clf.labels
     n = 0
     shown = False  # a progress line is open on standard error
     try:
@@ -119,40 +131,83 @@ def _classify_file(clf, args: argparse.Namespace) -> int:
             writer = None
             if out_kind in ("csv", "tsv"):
                 writer = csv.writer(out, delimiter="," if out_kind == "csv" else "\t")
-                writer.writerow(["text", "label", "authenticity", *[f"p_{k}" for k in labels],
-                                 "reasons"])
+                writer.writerow([*columns, "text", "label", "authenticity",
+                                 *[f"p_{k}" for k in labels], "reasons"])
             batch: list[str] = []
+            kept: list[tuple] = []
 
             def flush() -> None:
                 nonlocal n, shown
                 if not batch:
                     return
-                for text, result in zip(batch, clf.classify_many(batch, n_jobs=args.n_jobs),
-                                        strict=True):
+                results = clf.classify_many(batch, n_jobs=args.n_jobs)
+                for text, values, result in zip(batch, kept, results, strict=True):
                     if writer is not None:
-                        writer.writerow([text, result.label, f"{result.authenticity:.6f}",
+                        writer.writerow([*map(_cell, values), text, result.label,
+                                         f"{result.authenticity:.6f}",
                                          *[f"{result.probabilities[k]:.6f}" for k in labels],
                                          "; ".join(r.en for r in result.reasons)])
                     elif out_kind == "txt":
-                        out.write(f"{result.label}\t{result.authenticity:.4f}\t{text}\n")
+                        out.write("".join(f"{_txt_cell(v)}\t" for v in values)
+                                  + f"{result.label}\t{result.authenticity:.4f}\t{text}\n")
                     else:
-                        out.write(json.dumps({"text": text, **result.to_dict()},
+                        out.write(json.dumps({**dict(zip(columns, values, strict=True)),
+                                              "text": text, **result.to_dict()},
                                              ensure_ascii=False) + "\n")
                 n += len(batch)
                 batch.clear()
+                kept.clear()
                 if n >= 1000 and not args.quiet:
                     print(f"\r{n:,} messages classified", end="", file=sys.stderr, flush=True)
                     shown = True
 
-            for example in examples:
-                batch.append(example.text)
-                if len(batch) >= 1000 * max(1, args.n_jobs):
-                    flush()
+            if first is not None:
+                examples = itertools.chain([first], examples)
+                for example in examples:
+                    batch.append(example.text)
+                    kept.append(example.kept)
+                    if len(batch) >= 1000 * max(1, args.n_jobs):
+                        flush()
             flush()
     finally:
         if shown:  # end the progress line, before any error message
             print(file=sys.stderr)
     return 0
+
+
+def _result_fields(labels: Sequence[str]) -> list[str]:
+    """The names the output gives the results, in any of its formats."""
+    return ["text", "label", "authenticity", "probabilities", *[f"p_{k}" for k in labels],
+            "evidence", "reasons"]
+
+
+def _check_keep(keep, labels: Sequence[str]) -> None:
+    """A kept column may not take a result's name: one of the two would be lost, or a
+    reader of the output would take the input's value for the verdict."""
+    fields = _result_fields(labels)
+    taken = [c for c in keep.asked if c in fields]
+    if taken:
+        from smsclf.data_io import DataError
+
+        raise DataError(f"--keep {' '.join(taken)}: the output has its own "
+                        f"{', '.join(map(repr, taken))} (result fields: {', '.join(fields)}); "
+                        "rename the input's column")
+
+
+def _cell(value) -> str:
+    """A kept value as a CSV/TSV cell: a string as it is, nothing as an empty cell, any other
+    JSON value as JSON (``12``, ``true``, ``[1, 2]``)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _txt_cell(value) -> str:
+    """A kept value in a .txt line, where tabs separate the fields and a line is a message:
+    its tabs and line breaks become spaces."""
+    return _cell(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def _output_format(output: str | None) -> str:
@@ -317,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "replaced only once complete; default or -: JSONL on standard output")
     p.add_argument("--n-jobs", type=_n_jobs, default=1,
                    help="worker processes (-1: one per CPU)")
+    p.add_argument("--keep", nargs="+", action="extend", metavar="COL",
+                   help="with --input: copy these columns (JSONL fields) of the input into the "
+                   "output, before the results; an 'id' column is always kept")
     p.add_argument("--quiet", action="store_true", help="no progress on standard error")
     p.set_defaults(func=_cmd_classify)
 
@@ -359,8 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class _VersionAction(argparse.Action):
-    """``--version``, looked up only when asked for: importlib.metadata costs tens of
-    milliseconds, too much for every start."""
+    """``--version``: the version and which core runs (compiled or pure Python)."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
@@ -374,15 +431,11 @@ class _VersionAction(argparse.Action):
 
 
 def _version() -> str:
-    """The installed version; ``__version__`` when running from a source tree."""
-    from importlib.metadata import PackageNotFoundError, version
+    """``smsclf.__version__``: the one place the version is written (the installed
+    metadata is built from it)."""
+    from smsclf import __version__
 
-    try:
-        return version("smsclf")
-    except PackageNotFoundError:
-        from smsclf import __version__
-
-        return __version__
+    return __version__
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -32,6 +32,34 @@ class Example:
     label: str | None
     where: str  # "file:line"
     source: str | None = None  # the optional "source" field or column of the row
+    kept: tuple = ()  # the values of ``Keep.columns`` in this row (None where missing)
+
+
+class Keep:
+    """Input columns to carry into the output beside the results: ``id`` whenever the input
+    has it (so that results can be joined back to their messages), and those asked for.
+
+    The columns are known once the header (CSV/TSV) or the first message (JSON Lines) is
+    read: a stream is read once, so its first row stands for all of them.  A later row
+    without a kept column gets None (an empty CSV cell, a missing JSON field)."""
+
+    AUTO = ("id",)
+
+    def __init__(self, asked: Sequence[str] = ()) -> None:
+        self.asked = list(dict.fromkeys(asked))
+        self.columns: list[str] | None = None  # set by ``resolve``
+
+    def resolve(self, where: str, available: Sequence[str] | None) -> None:
+        """Fix the kept columns from those of the input (None: an input with no message,
+        whose columns cannot be known, keeps those asked for)."""
+        if available is None:
+            available = self.asked
+        missing = [c for c in self.asked if c not in available]
+        if missing:
+            raise DataError(f"{where}: no column {', '.join(map(repr, missing))} to keep "
+                            f"(its columns: {', '.join(map(repr, available)) or 'none'})")
+        self.columns = [c for c in self.AUTO if c in available and c not in self.asked]
+        self.columns += self.asked
 
 
 def file_format(path: Path, fmt: str | None = None) -> str:
@@ -48,9 +76,10 @@ def file_format(path: Path, fmt: str | None = None) -> str:
         ) from None
 
 
-def read_examples(path: str | Path, labelled: bool = True, fmt: str | None = None
-                  ) -> Iterator[Example]:
-    """Stream the messages of a file.  With ``labelled``, every row needs a valid label.
+def read_examples(path: str | Path, labelled: bool = True, fmt: str | None = None,
+                  keep: Keep | None = None) -> Iterator[Example]:
+    """Stream the messages of a file.  With ``labelled``, every row needs a valid label;
+    with ``keep``, each example carries the values of the kept columns.
 
     The file name and format are checked at once, before the first message is asked for;
     a FIFO or ``/dev/stdin`` works as well as a regular file."""
@@ -62,28 +91,49 @@ def read_examples(path: str | Path, labelled: bool = True, fmt: str | None = Non
     kind = file_format(path, fmt)
     if kind == "txt" and labelled:
         raise DataError(f"{path}: a .txt file has no labels; use JSONL or CSV with a label column")
+    if kind == "txt" and keep is not None:
+        _no_columns(str(path), keep)
 
     def examples() -> Iterator[Example]:
         with open(path, "rb") as f:
-            yield from read_stream(f, str(path), kind, labelled)
+            yield from read_stream(f, str(path), kind, labelled, keep)
 
     return examples()
 
 
-def read_stream(f: BinaryIO, name: str, kind: str, labelled: bool = False
-                ) -> Iterator[Example]:
+def _no_columns(name: str, keep: Keep) -> None:
+    """A .txt input has no columns: nothing to keep, and asking for some is an error."""
+    if keep.asked:
+        raise DataError(f"{name}: plain text (a message a line) has no columns to keep; "
+                        "--keep needs JSON Lines, CSV or TSV input (see --format)")
+    keep.resolve(name, [])
+
+
+def read_stream(f: BinaryIO, name: str, kind: str, labelled: bool = False,
+                keep: Keep | None = None) -> Iterator[Example]:
     """The messages of an open binary stream (standard input, say) in format ``kind``;
-    errors name the stream ``name``."""
+    errors name the stream ``name``.  ``keep`` is resolved from the header or the first
+    message (see ``Keep``)."""
+    if kind == "txt" and keep is not None:
+        _no_columns(name, keep)
     lines = decode_lines(f, name)
     if kind == "jsonl":
         rows = _jsonl_rows(lines, name)
     elif kind in ("csv", "tsv"):
-        rows = _csv_rows(lines, name, "," if kind == "csv" else "\t", labelled)
+        rows = _csv_rows(lines, name, "," if kind == "csv" else "\t", labelled, keep)
     else:
         # a .txt line is a message: no line break in it, whichever convention ends the lines
         rows = ((f"{name}:{i}", {"text": line.rstrip("\r\n")}) for i, line in enumerate(lines, 1))
+    if keep is None:
+        for where, row in rows:
+            yield _example(where, row, labelled)
+        return
     for where, row in rows:
-        yield _example(where, row, labelled)
+        if keep.columns is None:  # the first message of a JSON Lines input
+            keep.resolve(where, list(row))
+        yield _example(where, row, labelled, tuple(row.get(c) for c in keep.columns))
+    if keep.columns is None:  # JSON Lines without a message
+        keep.resolve(name, None)
 
 
 def decode_lines(f: BinaryIO, name: str) -> Iterator[str]:
@@ -117,7 +167,8 @@ def _jsonl_rows(lines: Iterator[str], name: str):
         yield f"{name}:{i}", row
 
 
-def _csv_rows(lines: Iterator[str], name: str, delimiter: str, labelled: bool):
+def _csv_rows(lines: Iterator[str], name: str, delimiter: str, labelled: bool,
+              keep: Keep | None = None):
     """Rows as dicts (like ``csv.DictReader``) named by the line of the file they start on,
     which differs from their row number once a quoted field holds a line break."""
     csv.field_size_limit(CSV_FIELD_LIMIT)
@@ -139,6 +190,8 @@ def _csv_rows(lines: Iterator[str], name: str, delimiter: str, labelled: bool):
     if missing:
         raise DataError(f"{name}:1: missing column(s) {', '.join(map(repr, missing))} in the "
                         f"header {header!r}")
+    if keep is not None:
+        keep.resolve(f"{name}:1", header)
     while True:
         start = reader.line_num + 1
         row = next_row()
@@ -148,7 +201,7 @@ def _csv_rows(lines: Iterator[str], name: str, delimiter: str, labelled: bool):
             yield f"{name}:{start}", dict(zip(header, row, strict=False))
 
 
-def _example(where: str, row: dict, labelled: bool) -> Example:
+def _example(where: str, row: dict, labelled: bool, kept: tuple = ()) -> Example:
     text = row.get("text")
     if not isinstance(text, str):
         raise DataError(f"{where}: missing 'text'")
@@ -163,7 +216,7 @@ def _example(where: str, row: dict, labelled: bool) -> Example:
                             f"{', '.join(LABELS)})")
     source = row.get("source")
     return Example(text, label if labelled else None, where,
-                   source if isinstance(source, str) else None)
+                   source if isinstance(source, str) else None, kept)
 
 
 def read_labelled(paths: list[str | Path], min_per_label: int = 10) -> list[Example]:

@@ -308,3 +308,174 @@ def test_temporaries_of_dead_runs_are_removed_and_nothing_else(tmp_path):
     assert stale not in names
     assert names == {"in.jsonl", "out.jsonl", *kept, f".out.jsonl.{dead}.linkto12.tmp"}
     assert src.read_bytes()  # the link's target too
+
+
+# -- ids and --keep: input columns carried into the output --------------------------------
+
+ROWS = [{"id": 12, "text": FAKE, "src": "sms", "label": "genuine"},  # a gold label: not kept
+        {"id": "a-7", "text": GENUINE, "src": "mail\tbox", "label": "genuine"},
+        {"id": 3, "text": "您的验证码是123456", "src": "", "label": "unrelated"}]
+
+
+def write_input(path, rows=ROWS):
+    """``rows`` as JSON Lines, CSV or TSV, by the extension of ``path``."""
+    import csv
+
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                        encoding="utf-8")
+        return path
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, list(rows[0]), delimiter="," if path.suffix == ".csv" else "\t")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def read_output(path, n_kept: int) -> list[dict]:
+    """The rows of an output as dicts of strings (JSON values as they are)."""
+    import csv
+
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonl":
+        return [json.loads(line) for line in text.splitlines()]
+    if path.suffix == ".txt":  # KEPT...\tlabel\tauthenticity\ttext, no header
+        rows = []
+        for line in text.splitlines():
+            *kept, label, authenticity, message = line.split("\t", n_kept + 2)
+            rows.append({"kept": kept, "label": label, "text": message})
+        return rows
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="," if path.suffix == ".csv" else "\t"))
+
+
+@pytest.mark.parametrize("n_jobs", ["1", "2"])
+@pytest.mark.parametrize("source", ["in.jsonl", "in.csv", "in.tsv"])
+def test_id_and_kept_columns_in_every_output_format(tmp_path, source, n_jobs):
+    src = write_input(tmp_path / source)
+    for out_name in ("out.jsonl", "out.csv", "out.tsv", "out.txt"):
+        out = tmp_path / out_name
+        assert main(["classify", "--input", str(src), "--output", str(out), "--keep", "src",
+                     "--n-jobs", n_jobs]) == 0
+        rows = read_output(out, 2)
+        assert [r["label"] for r in rows] == ["fake", "genuine", "unrelated"], out_name
+        assert [r["text"] for r in rows] == [r["text"] for r in ROWS]
+        if out.suffix == ".txt":  # a tab in a kept value would shift the fields
+            assert [r["kept"] for r in rows] == [["12", "sms"], ["a-7", "mail box"], ["3", ""]]
+            continue
+        json_to_json = source.endswith(".jsonl") and out.suffix == ".jsonl"
+        assert [r["id"] for r in rows] == ([12, "a-7", 3] if json_to_json else ["12", "a-7", "3"])
+        assert [r["src"] for r in rows] == ["sms", "mail\tbox", ""]
+        assert list(rows[0])[:4] == ["id", "src", "text", "label"], out_name
+
+
+def test_no_id_no_kept_column(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text(f"text,x\n{FAKE},1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--input", str(src), "--output", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("text,label,authenticity,")
+    assert main(["classify", "--input", str(src), "--output", str(tmp_path / "o.txt")]) == 0
+    assert (tmp_path / "o.txt").read_text(encoding="utf-8").startswith("fake\t")
+
+
+def test_kept_columns_follow_their_rows_across_batches_and_workers(tmp_path):
+    """2,500 rows: two batches of 2,000 and 500, each spread over two workers in chunks."""
+    texts = [FAKE, GENUINE, "您的验证码是123456", "周末一起吃饭吗"]
+    rows = [{"text": texts[i % 4], "id": f"m{i}", "n": i} for i in range(2500)]
+    src = write_input(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.tsv"
+    assert main(["classify", "--input", str(src), "--output", str(out), "--keep", "n",
+                 "--n-jobs", "2", "--quiet"]) == 0
+    got = read_output(out, 2)
+    assert [(r["id"], r["n"], r["text"]) for r in got] == [
+        (r["id"], str(r["n"]), r["text"]) for r in rows]
+    assert [r["label"] for r in got[:4]] == ["fake", "genuine", "unrelated", "unrelated"]
+
+
+def test_keep_is_repeatable_and_takes_several_columns(tmp_path, capsys):
+    rows = [{"text": FAKE, "a": 1, "b": 2, "c": 3, "id": "x"}]
+    src = write_input(tmp_path / "in.jsonl", rows)
+    assert main(["classify", "--input", str(src), "--keep", "c", "a", "--keep", "id",
+                 "--keep", "c"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert list(row)[:4] == ["c", "a", "id", "text"]  # as asked, once each
+
+
+def test_jsonl_columns_are_those_of_the_first_message(tmp_path, capsys):
+    rows = [{"text": FAKE, "id": 1, "meta": {"k": [1, "二"]}}, {"text": GENUINE},
+            {"text": FAKE, "id": None, "meta": True, "later": 1}]
+    src = write_input(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--input", str(src), "--output", str(out), "--keep", "meta"]) == 0
+    assert [(r["id"], r["meta"]) for r in read_output(out, 2)] == [
+        ("1", '{"k": [1, "二"]}'), ("", ""), ("", "true")]
+    assert main(["classify", "--input", str(src), "--keep", "meta"]) == 0
+    got = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["id"], r["meta"]) for r in got] == [(1, {"k": [1, "二"]}), (None, None),
+                                                   (None, True)]
+    assert main(["classify", "--input", str(src), "--keep", "later"]) == 2
+    only_error_line(capsys.readouterr().err, f"{src}:1: no column 'later' to keep")
+
+
+def test_a_short_csv_row_keeps_an_empty_cell(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text(f"text,id,src\n{FAKE},1,a\n{GENUINE},2\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--input", str(src), "--output", str(out), "--keep", "src"]) == 0
+    assert [(r["id"], r["src"]) for r in read_output(out, 2)] == [("1", "a"), ("2", "")]
+
+
+@pytest.mark.parametrize("source", ["in.jsonl", "in.csv", "in.tsv"])
+def test_an_unknown_kept_column_is_one_line_naming_the_file(tmp_path, capsys, source):
+    src = write_input(tmp_path / source)
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--input", str(src), "--output", str(out),
+                 "--keep", "src", "nope"]) == 2
+    only_error_line(capsys.readouterr().err, f"{src}:1: no column 'nope' to keep",
+                    "'id', 'text', 'src', 'label'")
+    assert not out.exists() and leftovers(tmp_path) == []
+
+
+def test_an_empty_input_keeps_the_columns_asked_for(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--input", str(src), "--output", str(out), "--keep", "x"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("x,text,label,")
+
+
+def test_keep_with_plain_text_input_is_refused(tmp_path, capsys):
+    src = tmp_path / "in.txt"
+    src.write_text(f"{FAKE}\n", encoding="utf-8")
+    assert main(["classify", "--input", str(src), "--keep", "id"]) == 2
+    only_error_line(capsys.readouterr().err, f"{src}: plain text", "no columns to keep")
+    proc = subprocess.run([*SMSCLF, "classify", "--input", "-", "--keep", "id"],
+                          input=f"{FAKE}\n".encode(), capture_output=True)
+    assert proc.returncode == 2 and proc.stdout == b""
+    only_error_line(proc.stderr.decode(), "<stdin>: plain text", "--format")
+
+
+def test_keep_from_standard_input(tmp_path):
+    data = write_input(tmp_path / "in.csv").read_bytes()
+    proc = subprocess.run([*SMSCLF, "classify", "--input", "-", "--format", "csv",
+                           "--keep", "src"], input=data, capture_output=True, check=True)
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(r["id"], r["src"], r["label"]) for r in rows] == [
+        ("12", "sms", "fake"), ("a-7", "mail\tbox", "genuine"), ("3", "", "unrelated")]
+
+
+@pytest.mark.parametrize("taken", ["label", "text", "probabilities", "p_fake", "reasons"])
+def test_a_kept_column_named_as_a_result_field_is_refused(tmp_path, capsys, taken):
+    src = write_input(tmp_path / "in.jsonl")
+    out = tmp_path / "out.csv"
+    assert main(["classify", "--input", str(src), "--output", str(out), "--keep", "src",
+                 taken]) == 2
+    only_error_line(capsys.readouterr().err, f"--keep {taken}: the output has its own "
+                    f"'{taken}'", "rename")
+    assert not out.exists()
+
+
+def test_keep_without_input_is_refused(capsys):
+    assert main(["classify", "--keep", "id", "--", FAKE]) == 2
+    only_error_line(capsys.readouterr().err, "--keep needs --input")
