@@ -56,6 +56,12 @@ VARIANTS: dict[str, tuple[str, str]] = {
     "classify_many_1": ("smsclf", "classify_many(corpus, n_jobs=1)"),
     "classify_many_1_pure": ("smsclf", "classify_many(corpus, n_jobs=1) with SMSCLF_PURE=1"),
     "classify_many_2": ("smsclf", "classify_many(corpus, n_jobs=2)"),
+    "dask_bag_1": ("smsclf", "smsclf.dask.classify_bag(corpus as a Bag).compute(): a "
+                   "LocalCluster of 1 worker process"),
+    "dask_bag_2": ("smsclf", "smsclf.dask.classify_bag(corpus as a Bag).compute(): 2 worker "
+                   "processes"),
+    "dask_frame_2": ("smsclf", "smsclf.dask.classify_dataframe(corpus as a Dask DataFrame)"
+                     ".compute(): 2 worker processes"),
     "extract": ("smsclf", "smsclf.extract(text) (normalises, then the recognisers)"),
     "extract_normalized": ("smsclf", "extract_normalized(doc): the recognisers alone"),
     "normalize": ("smsclf", "normalize(text)"),
@@ -66,10 +72,19 @@ VARIANTS: dict[str, tuple[str, str]] = {
     "pipeline_single": ("baseline", "jieba + TF-IDF + LR: predict_proba([text]) per message"),
     "pipeline_batch": ("baseline", "jieba + TF-IDF + LR: predict_proba(corpus)"),
 }
+#: The Dask variants (``smsclf.dask`` on a ``distributed.LocalCluster``): name -> worker
+#: processes, and whether the corpus goes in as a Bag or a DataFrame.  Left out when dask
+#: or distributed is not installed (the ``dask`` extra).
+DASK_VARIANTS: dict[str, tuple[int, str]] = {
+    "dask_bag_1": (1, "bag"), "dask_bag_2": (2, "bag"), "dask_frame_2": (2, "frame")}
+#: Messages a Dask partition (``classify_many``'s chunk size), and at least two
+#: partitions a worker.
+DASK_PARTITION = 500
 #: The variants each child runs (besides its baselines, ``CHILDREN``).
 CHILD_VARIANTS = {"jieba": ("classify_jieba", "tokenize_jieba"),
                   "pure": ("classify_pure", "classify_pure_reasons", "classify_many_1_pure")}
-#: (name, what, numerator, denominator, 'rate' or 'time').  'time' inverts the rates.
+#: (name, what, numerator, denominator, 'rate', 'time' or 'cpu').  'time' inverts the rates;
+#: 'cpu' is the numerator's ``client_cpu_us`` over the denominator's time a message.
 RATIOS: tuple[tuple[str, str, str, str, str], ...] = (
     ("classify_vs_pipeline_single", "classify ÷ pipeline per-message predict_proba (speed)",
      "classify", "pipeline_single", "rate"),
@@ -79,6 +94,30 @@ RATIOS: tuple[tuple[str, str, str, str, str], ...] = (
      "classify_many_1", "tokenize", "rate"),
     ("classify_many_2_vs_1", "classify_many n_jobs=2 ÷ n_jobs=1 (speed)",
      "classify_many_2", "classify_many_1", "rate"),
+    ("dask_bag_1_vs_classify_many_1",
+     "Dask classify_bag, 1 worker process ÷ classify_many(n_jobs=1) (speed)",
+     "dask_bag_1", "classify_many_1", "rate"),
+    ("dask_bag_2_vs_classify_many_1",
+     "Dask classify_bag, 2 worker processes ÷ classify_many(n_jobs=1) (speed)",
+     "dask_bag_2", "classify_many_1", "rate"),
+    ("dask_bag_2_vs_1", "Dask classify_bag, 2 ÷ 1 worker processes (speed)",
+     "dask_bag_2", "dask_bag_1", "rate"),
+    ("dask_bag_2_vs_classify_many_2",
+     "Dask classify_bag, 2 worker processes ÷ classify_many(n_jobs=2) (speed)",
+     "dask_bag_2", "classify_many_2", "rate"),
+    ("dask_frame_2_vs_classify_many_1",
+     "Dask classify_dataframe, 2 worker processes ÷ classify_many(n_jobs=1) (speed)",
+     "dask_frame_2", "classify_many_1", "rate"),
+    ("dask_bag_1_client_cpu", "client CPU a message, Dask classify_bag with 1 worker ÷ "
+     "classify_many(n_jobs=1)'s time a message (share)", "dask_bag_1", "classify_many_1", "cpu"),
+    ("dask_bag_2_client_cpu", "client CPU a message, Dask classify_bag with 2 workers ÷ "
+     "classify_many(n_jobs=1)'s time a message (share)", "dask_bag_2", "classify_many_1", "cpu"),
+    ("dask_frame_2_client_cpu", "client CPU a message, Dask classify_dataframe with 2 workers "
+     "÷ classify_many(n_jobs=1)'s time a message (share)", "dask_frame_2", "classify_many_1",
+     "cpu"),
+    ("classify_many_2_client_cpu", "parent CPU a message, classify_many(n_jobs=2) ÷ "
+     "classify_many(n_jobs=1)'s time a message (share)", "classify_many_2", "classify_many_1",
+     "cpu"),
     ("classify_pure_vs_pipeline_single",
      "classify, pure-Python core ÷ pipeline per-message predict_proba (speed)",
      "classify_pure", "pipeline_single", "rate"),
@@ -154,13 +193,28 @@ def time_each(fn: Callable[[Any], object], items: Sequence[Any], budget: Budget,
             "p99_us": round(q[98] * 1e6, 3), "mean_us": round(seconds / n * 1e6, 3)}
 
 
+def cpu_seconds() -> float | None:
+    """The CPU time of this process so far, user and system, all its threads
+    (``resource.getrusage``); None where there is no ``resource`` module."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_batch(fn: Callable[[list[Any]], object], items: list[Any], budget: Budget,
-               ) -> dict[str, Any]:
-    """Call ``fn`` on the whole list, repeatedly, timing each call."""
+               workers_cpu: Callable[[], float] | None = None) -> dict[str, Any]:
+    """Call ``fn`` on the whole list, repeatedly, timing each call.  Also the CPU this
+    process spent during the timed calls, a message (``client_cpu_us``), and with
+    ``workers_cpu`` (the CPU seconds of the processes doing the work, so far) theirs."""
     fn(items[:max(budget.warmup, min(len(items), 1000))])
     pc = time.perf_counter
     calls: list[float] = []
     n = 0
+    w0 = workers_cpu() if workers_cpu else None
+    c0 = cpu_seconds()
     start = pc()
     while True:
         t0 = pc()
@@ -171,9 +225,16 @@ def time_batch(fn: Callable[[list[Any]], object], items: list[Any], budget: Budg
         if _enough(n, t1 - start, budget):
             break
     seconds = pc() - start
-    return {"kind": "batch", "n": n, "calls": len(calls), "batch_size": len(items),
-            "seconds": round(seconds, 6), "msgs_per_s": round(n / seconds, 3),
-            "mean_us": round(seconds / n * 1e6, 3)}
+    c1 = cpu_seconds()
+    w1 = workers_cpu() if workers_cpu else None
+    out = {"kind": "batch", "n": n, "calls": len(calls), "batch_size": len(items),
+           "seconds": round(seconds, 6), "msgs_per_s": round(n / seconds, 3),
+           "mean_us": round(seconds / n * 1e6, 3)}
+    if c0 is not None and c1 is not None:
+        out["client_cpu_us"] = round((c1 - c0) / n * 1e6, 3)
+    if w0 is not None and w1 is not None:
+        out["workers_cpu_us"] = round((w1 - w0) / n * 1e6, 3)
+    return out
 
 
 def _log(msg: str) -> None:
@@ -257,6 +318,84 @@ def smsclf_variants(model: Path, texts: list[str], budget: Budget) -> dict[str, 
         out["classify_jieba"] = dict(out["classify"])
         out["tokenize_jieba"] = dict(out["tokenize"])
     return out
+
+
+def dask_variants(model: Path, texts: list[str], budget: Budget) -> dict[str, dict]:
+    """``smsclf.dask`` on a LocalCluster of worker processes (one thread each), started,
+    scaled and warmed up (the model loaded in every worker) outside the timed calls.  The
+    corpus goes in from this process, as a Bag or a DataFrame of ``DASK_PARTITION``
+    messages a partition, and the results come back here: ``client_cpu_us`` is what that
+    costs this process — with the LocalCluster's scheduler, which runs in it —, and
+    ``workers_cpu_us`` what the workers spend, a message."""
+    try:
+        import dask
+        import dask.bag  # noqa: F401  # smsclf.dask needs them: missing, no Dask rows
+        import dask.dataframe  # noqa: F401
+        import distributed
+
+        from smsclf.dask import _model_loads, classify_bag
+    except ImportError as exc:
+        _log(f"no Dask variants: {exc} (pip install 'smsclf[dask]')")
+        return {}
+    import logging
+
+    from smsclf import accel
+    from smsclf.classifier import Classifier
+    from smsclf.tokenize import backend
+
+    clf = Classifier.load(model)  # loaded once: the tasks carry its folder and fingerprint
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=logging.ERROR)
+    out: dict[str, dict] = {}
+    try:
+        with distributed.Client(cluster, set_as_default=False) as client:
+            for n_workers in sorted({w for w, _ in DASK_VARIANTS.values()}):
+                cluster.scale(n_workers)
+                client.wait_for_workers(n_workers, timeout=120)
+                warm = dask.bag.from_sequence(texts[:20], npartitions=1)
+                for w in sorted(client.scheduler_info()["workers"]):  # each loads the model
+                    client.compute(classify_bag(warm, model=clf), workers=[w]).result()
+                for name, (k, kind) in DASK_VARIANTS.items():
+                    if k != n_workers:
+                        continue
+                    _log(f"{name} (LocalCluster, {k} worker process{'es' * (k > 1)})")
+                    figures = time_batch(_dask_call(client, clf, kind, k), texts, budget,
+                                         lambda: sum(client.run(time.process_time).values()))
+                    loads = client.run(_model_loads)
+                    out[name] = {
+                        **figures, "backend": next(iter(client.run(backend).values())),
+                        "process": "main", "core": next(iter(client.run(accel.status).values())),
+                        "workers": len(loads), "partitions": _dask_partitions(len(texts), k),
+                        "partition_size": DASK_PARTITION,
+                        "model_loads": sorted(sum(n.values()) for n in loads.values()),
+                        "dask": dask.__version__, "distributed": distributed.__version__}
+    finally:
+        cluster.close()
+    return out
+
+
+def _dask_partitions(n: int, workers: int) -> int:
+    return max(2 * workers, -(-n // DASK_PARTITION))
+
+
+def _dask_call(client, clf, kind: str, workers: int) -> Callable[[list[str]], object]:
+    """One timed call: the messages into a Bag or a DataFrame, classified, computed here."""
+    import dask.bag
+    import dask.dataframe
+    import pandas as pd
+
+    from smsclf.dask import classify_bag, classify_dataframe
+
+    def bag(texts: list[str]) -> list[dict]:
+        b = dask.bag.from_sequence(texts, npartitions=_dask_partitions(len(texts), workers))
+        return classify_bag(b, model=clf).compute(scheduler=client)
+
+    def frame(texts: list[str]) -> pd.DataFrame:
+        ddf = dask.dataframe.from_pandas(pd.DataFrame({"text": texts}), sort=False,
+                                         npartitions=_dask_partitions(len(texts), workers))
+        return classify_dataframe(ddf, model=clf).compute(scheduler=client)
+
+    return bag if kind == "bag" else frame
 
 
 #: classify's stages, in the order it runs them (``read_message``, ``_verdict``,
@@ -617,6 +756,13 @@ def ratios(variants: dict[str, dict], baselines: dict[str, dict] | None = None,
     baselines = baselines or {}
     out = {}
     for name, what, a, b, kind in RATIOS:
+        if kind == "cpu":  # a CPU time a message over a time a message, both of this process
+            fa, fb = variants.get(a, {}), variants.get(b, {})
+            if "client_cpu_us" in fa and fb.get("msgs_per_s"):
+                out[name] = {"value": round(fa["client_cpu_us"] * fb["msgs_per_s"] / 1e6, 4),
+                             "what": what, "of": [a, b], "processes": ["main", "main"],
+                             "same_process": True}
+            continue
         if a in variants and b in variants and not _says_nothing(variants, a, b):
             fa, fb = _same_process(variants, baselines, a, b)
             ra, rb = fa["msgs_per_s"], fb["msgs_per_s"]
@@ -911,6 +1057,7 @@ def markdown(report: dict[str, Any]) -> str:
                 f", each against its own `pipeline_single` (the rates alone: {r['raw']:.3f})"
                 if r.get("normalised") else "")
         lines.append(f"| {r['what']}{across} | {r['value']:.3f} |")
+    lines += _dask_table(v, base)
     st = report.get("stages")
     if st:
         lines += ["", f"Where a `classify` call's time goes ({st['backend']}, "
@@ -970,6 +1117,38 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {t['target']} | {t['compared']} | {_fmt(t['value'], t['unit'])} | "
                      f"{met} |")
     return "\n".join(lines)
+
+
+def _dask_table(v: dict[str, dict], base: float | None) -> list[str]:
+    """The Dask rows beside classify_many: speed against the baselines of this process, and
+    the CPU the client (with the LocalCluster's scheduler) spends a message."""
+    names = [n for n in ("classify_many_1", "classify_many_2", *DASK_VARIANTS) if n in v]
+    if not any(n in v for n in DASK_VARIANTS) or "classify_many_1" not in v:
+        return []
+    one = v["classify_many_1"]
+    lines = ["", "Dask (`smsclf.dask` on a `distributed.LocalCluster` of worker processes of one "
+             "thread each, started, and the model loaded in each worker, before the timing; "
+             f"{DASK_PARTITION} messages a partition, at least 2 a worker; the results are "
+             "computed back into the benchmark process).  *Client CPU* is that process's CPU "
+             "(user + system, all threads — the LocalCluster's scheduler runs there too) "
+             "during the timed calls, a message; for `classify_many(n_jobs=2)`, the parent "
+             "process's.  Ratios are against `classify_many(n_jobs=1)` of the same process, "
+             "whose µs a message is one process doing all the work:", "",
+             "| variant | workers | msgs/s | × pipeline per message | ÷ classify_many(1) | "
+             "client CPU µs/msg | ÷ classify_many(1) µs/msg | workers' CPU µs/msg | "
+             "model loads per worker |", "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
+    for name in names:
+        f = v[name]
+        workers = f.get("workers", {"classify_many_1": 0, "classify_many_2": 2}.get(name))
+        cpu = f.get("client_cpu_us")
+        share = f"{cpu / one['mean_us']:.2f}" if cpu is not None else "n/a"
+        loads = ", ".join(map(str, f["model_loads"])) if "model_loads" in f else "—"
+        lines.append(
+            f"| `{name}` | {workers or '— (in-process)'} | {_fmt(f['msgs_per_s'])} | "
+            f"{_fmt(f['msgs_per_s'] / base, '×') if base else 'n/a'} | "
+            f"{_fmt(f['msgs_per_s'] / one['msgs_per_s'], '×')} | {_fmt(cpu)} | {share} | "
+            f"{_fmt(f.get('workers_cpu_us'))} | {loads} |")
+    return lines
 
 
 def plot(report: dict[str, Any], path: Path) -> None:
@@ -1083,6 +1262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     load_before = _loadavg()
     variants = smsclf_variants(model, texts, budget)
+    variants.update(dask_variants(model, texts, budget))
     _log("classify's stages, timed in place")
     stages = stage_breakdown(model, texts, budget)
     variants.update(raw_jieba_variant(texts, budget))
@@ -1124,7 +1304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "core": {"main": core_status(), **{f"{child} child": next(
             (f["core"] for f in variants.values() if f.get("process") == child), None)
             for child in reruns}, "classify_many_2 workers":
-            variants.get("classify_many_2", {}).get("core")},
+            variants.get("classify_many_2", {}).get("core"),
+            **({"dask workers": variants["dask_bag_2"]["core"]}
+               if "dask_bag_2" in variants else {})},
         "variants": {k: variants[k] for k in VARIANTS if k in variants},
         "baselines_rerun": reruns,
         "ratios": r,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from smsclf.classifier import Classifier
+    from smsclf.classifier import Classifier, Result
 
 #: The columns added to the frame, in order (``evidence`` only with ``evidence=True``).
 RESULT_COLUMNS = ("label", "authenticity", "p_genuine", "p_fake", "p_unrelated", "evidence")
@@ -58,8 +58,20 @@ def _texts(column: pd.Series, text: Any) -> list[str]:
     return values
 
 
-def _evidence_cell(result) -> list[str]:
+def evidence_cell(result: Result) -> list[str]:
+    """A result's evidence as the ``evidence`` column holds it: ``"kind:text"`` strings."""
     return [f"{e.kind}:{e.text}" for e in result.evidence]
+
+
+def record(result: Result, evidence: bool = True) -> dict[str, Any]:
+    """A result as the values of the columns ``classify_frame`` adds (``smsclf.dask``'s
+    bag elements)."""
+    p = result.probabilities
+    out = {"label": result.label, "authenticity": result.authenticity,
+           "p_genuine": p["genuine"], "p_fake": p["fake"], "p_unrelated": p["unrelated"]}
+    if evidence:
+        out["evidence"] = evidence_cell(result)
+    return out
 
 
 def classify_frame(df: pd.DataFrame | pd.Series, text: Any = "text", *,
@@ -112,6 +124,6 @@ def classify_frame(df: pd.DataFrame | pd.Series, text: Any = "text", *,
 
         cells = np.empty(len(results), dtype=object)
         for i, r in enumerate(results):  # one by one: numpy would make lists a 2-d array
-            cells[i] = _evidence_cell(r)
+            cells[i] = evidence_cell(r)
         out["evidence"] = cells
     return out

@@ -72,7 +72,28 @@ def test_quick_run_writes_every_figure(tmp_path, bench_model):
         import rjieba  # noqa: F401
     except ImportError:
         expected -= {"segment_rjieba"}
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:  # the dask extra is not installed: no Dask rows
+        expected -= set(run.DASK_VARIANTS)
     assert set(report["variants"]) == expected
+    for name, figures in report["variants"].items():  # the caller's CPU, a message
+        if figures["kind"] == "batch":
+            assert figures["client_cpu_us"] >= 0, name
+    for name, (workers, _) in run.DASK_VARIANTS.items():
+        if name not in expected:
+            continue
+        dask_row = report["variants"][name]
+        assert dask_row["workers"] == workers and dask_row["model_loads"] == [1] * workers
+        assert dask_row["client_cpu_us"] > 0 and dask_row["workers_cpu_us"] > 0, name
+        assert run.core_name(dask_row["core"]) == run.core_name(report["core"]["main"])
+        # beside classify_many, in the same process
+        assert report["ratios"][f"{name}_vs_classify_many_1"]["same_process"]
+        assert report["ratios"][f"{name}_client_cpu"]["value"] > 0
+    if "dask_bag_2" in expected:
+        assert report["ratios"]["dask_bag_2_vs_1"]["value"] > 0
+        assert "Dask (`smsclf.dask`" in (tmp_path / "bench.md").read_text(encoding="utf-8")
     for name, figures in report["variants"].items():
         assert figures["msgs_per_s"] > 0 and figures["n"] > 0, name
         if figures["kind"] == "per_message":
