@@ -5,11 +5,15 @@ unrelated?
     >>> smsclf.extract("（2024）京0105民初12345号")[0].details["court_name"]
     '北京市朝阳区人民法院'
 
-The default model loads lazily, once, on the first call to :func:`classify`.
+The default model loads lazily, once, on the first call to :func:`classify`.  ``import
+smsclf`` imports neither numpy nor scikit-learn: the classes of the training side
+(:class:`SmsClassifier`) and of the optional extras (:func:`classify_frame`) are imported
+when first used.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from smsclf.evidence import Evidence
@@ -18,19 +22,50 @@ from smsclf.extract import extract
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from smsclf.classifier import Classifier, Result
+    from smsclf.classifier import Classifier, Reason, Result
+    from smsclf.estimator import SmsClassifier
+    from smsclf.frame import classify_frame
 
+#: The package's version, the one place it is written (pyproject.toml reads it).
 __version__ = "0.1.0"
+
+#: Public names defined elsewhere, imported on first use: name -> module.
+_LAZY = {
+    "Classifier": "smsclf.classifier",
+    "Reason": "smsclf.classifier",
+    "Result": "smsclf.classifier",
+    "SmsClassifier": "smsclf.estimator",
+    "classify_frame": "smsclf.frame",
+}
+
 __all__ = [
+    "Classifier",
     "Evidence",
+    "Reason",
+    "Result",
+    "SmsClassifier",
     "__version__",
     "classify",
+    "classify_frame",
     "classify_many",
     "extract",
     "info",
     "load_model",
     "warm_up",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smsclf' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next look-up is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def classify(text: str) -> Result:

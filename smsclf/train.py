@@ -217,6 +217,55 @@ def split_dev(examples: list[Example], fraction: float = DEV_FRACTION
             [e for e in examples if bucket(e) < fraction])
 
 
+def real_text_examples(real_text: dict[str, int], progress: Progress | None = None
+                       ) -> tuple[list[dict[str, Any]], list[Example]]:
+    """The sentences ``real_text`` asks for (corpus name -> how many, as ``unrelated``)
+    and their description for the manifest."""
+    progress = progress or Silent()
+    corpora, real_ex = [], []
+    for name, n in sorted(real_text.items()):
+        progress.stage(f"reading {n:,} sentences of the corpus {name!r}")
+        real_ex += _corpora.sample(name, n)
+        c = _corpora.CORPORA[name]
+        corpora.append({"name": name, "sentences": n, "distribution": c.distribution,
+                        "version": c.version, "sha256": c.sha256, "label": "unrelated"})
+    return corpora, real_ex
+
+
+def build_manifest(trained: Trained, *, c_grid, scales, min_df: int,
+                   training_data: list[dict[str, str]], test_data: list[dict[str, str]],
+                   corpora: list[dict[str, Any]], counts: dict[str, int],
+                   dev_source: str | None, year: int, metrics: dict[str, Any]
+                   ) -> dict[str, Any]:
+    """What a model directory's manifest says about how the model was made (``model.save``
+    adds the format and the arrays' hash)."""
+    return {
+        "labels": list(_model.LABELS),
+        "tokenizer": TOKENIZER_SETTINGS,
+        "feature_version": FEATURE_VERSION,
+        "tfidf": {"terms": "jieba words and word bigrams", "min_df": min_df,
+                  "sublinear_tf": True, "norm": "l2", "idf": "smooth"},
+        "estimator": "multinomial logistic regression, temperature-scaled",
+        "solver": {"name": f"scikit-learn {SOLVER}", "tol": SOLVER_TOL,
+                   "max_iter": SOLVER_MAX_ITER,
+                   "iterations": int(max(trained.estimator.n_iter_))},
+        "hyperparameters": {"C": trained.estimator.C,
+                            "evidence_scale": trained.linear.evidence_scale,
+                            "temperature": trained.linear.temperature,
+                            "C_grid": list(c_grid), "evidence_scales": list(scales)},
+        "selection": trained.selection,
+        "training_data": training_data,
+        "test_data": test_data,
+        "real_text": corpora,
+        "counts": counts,
+        "dev_source": dev_source,
+        "reference_year": year,
+        "library_versions": {name: _version(name) for name in
+                             ("smsclf", "numpy", "scikit-learn", "scipy", "jieba", "opencc")},
+        "metrics": _rounded(metrics),
+    }
+
+
 def train_model(data: list[str], out: str, dev: list[str] | None = None,
                 test: list[str] | None = None, c_grid=C_GRID, scales=EVIDENCE_SCALES,
                 min_df: int = 2, min_per_label: int = 10,
@@ -255,13 +304,7 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
         if missing:
             raise DataError(f"no dev rows with source {dev_source!r} and label(s) "
                             f"{', '.join(sorted(missing))}")
-    corpora, real_ex = [], []
-    for name, n in sorted(real_text.items()):
-        progress.stage(f"reading {n:,} sentences of the corpus {name!r}")
-        real_ex += _corpora.sample(name, n)
-        c = _corpora.CORPORA[name]
-        corpora.append({"name": name, "sentences": n, "distribution": c.distribution,
-                        "version": c.version, "sha256": c.sha256, "label": "unrelated"})
+    corpora, real_ex = real_text_examples(real_text, progress)
     trained = fit(train_ex, dev_ex, c_grid=c_grid, scales=scales, min_df=min_df,
                   progress=progress, real_text=real_ex)
     metrics: dict[str, Any] = {"dev": trained.dev_metrics}
@@ -270,32 +313,14 @@ def _train_model(data, out, dev, test, c_grid, scales, min_df, min_per_label, de
         test_ex = read_labelled(test, min_per_label=1)
         proba = predict_proba(trained, _featurize_all(test_ex, progress, "test features"))
         metrics["test"] = evaluate([e.label for e in test_ex], proba)
-    manifest = {
-        "labels": list(_model.LABELS),
-        "tokenizer": TOKENIZER_SETTINGS,
-        "feature_version": FEATURE_VERSION,
-        "tfidf": {"terms": "jieba words and word bigrams", "min_df": min_df,
-                  "sublinear_tf": True, "norm": "l2", "idf": "smooth"},
-        "estimator": "multinomial logistic regression, temperature-scaled",
-        "solver": {"name": f"scikit-learn {SOLVER}", "tol": SOLVER_TOL,
-                   "max_iter": SOLVER_MAX_ITER,
-                   "iterations": int(max(trained.estimator.n_iter_))},
-        "hyperparameters": {"C": trained.estimator.C,
-                            "evidence_scale": trained.linear.evidence_scale,
-                            "temperature": trained.linear.temperature,
-                            "C_grid": list(c_grid), "evidence_scales": list(scales)},
-        "selection": trained.selection,
-        "training_data": [{"path": str(p), "sha256": _sha256(Path(p))}
-                          for p in [*data, *(dev or [])]],
-        "test_data": [{"path": str(p), "sha256": _sha256(Path(p))} for p in (test or [])],
-        "real_text": corpora,
-        "counts": {"train": len(train_ex), "dev": len(dev_ex), "real_text": len(real_ex)},
-        "dev_source": dev_source,
-        "reference_year": year,
-        "library_versions": {name: _version(name) for name in
-                             ("smsclf", "numpy", "scikit-learn", "scipy", "jieba", "opencc")},
-        "metrics": _rounded(metrics),
-    }
+    manifest = build_manifest(
+        trained, c_grid=c_grid, scales=scales, min_df=min_df,
+        training_data=[{"path": str(p), "sha256": _sha256(Path(p))}
+                       for p in [*data, *(dev or [])]],
+        test_data=[{"path": str(p), "sha256": _sha256(Path(p))} for p in (test or [])],
+        corpora=corpora,
+        counts={"train": len(train_ex), "dev": len(dev_ex), "real_text": len(real_ex)},
+        dev_source=dev_source, year=year, metrics=metrics)
     progress.stage(f"writing {out}")
     write_model_dir(Path(out), lambda folder: _model.save(trained.linear, folder, manifest),
                     force=force)
