@@ -1262,7 +1262,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     load_before = _loadavg()
     variants = smsclf_variants(model, texts, budget)
-    variants.update(dask_variants(model, texts, budget))
     _log("classify's stages, timed in place")
     stages = stage_breakdown(model, texts, budget)
     variants.update(raw_jieba_variant(texts, budget))
@@ -1289,6 +1288,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = cold_start(model, tokenizer, runs)
         if result["backend"] == name:  # without rjieba the default run is jieba again
             cold[name] = result
+    # last: a LocalCluster leaves threads and imports (numpy, pandas, distributed) in this
+    # process, which must not be there while the other variants and the cold starts run
+    variants.update(dask_variants(model, texts, budget))
     r = ratios(variants, reruns)
     report: dict[str, Any] = {
         "machine": machine_info(),
