@@ -173,8 +173,6 @@ def test_results_are_immutable_and_their_lazy_parts_are_built_once():
 
 
 def test_results_compare_by_value_and_a_fresh_one_equals_a_built_one():
-    from smsclf.classifier import Result
-
     result = smsclf.classify(GOLDEN[0][0])
     copy = Result(result.label, result.authenticity, dict(result.probabilities),
                   list(result.evidence), list(result.reasons))
@@ -184,8 +182,6 @@ def test_results_compare_by_value_and_a_fresh_one_equals_a_built_one():
 
 
 def test_worker_results_build_their_evidence_on_access():
-    from smsclf.classifier import default_classifier
-
     texts = [t for t, _ in GOLDEN]
     from_workers = default_classifier().classify_many(texts, n_jobs=2)
     assert all(r._evidence is None and r._reasons is None for r in from_workers)
