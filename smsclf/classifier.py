@@ -33,18 +33,16 @@ from smsclf import decisive as _decisive
 from smsclf import model as _model
 from smsclf import scoring as _scoring
 from smsclf.evidence import Evidence
-from smsclf.extract import extract_normalized
 from smsclf.features import (
     FEATURE_VERSION,
     MessageFeatures,
     describe,
     evidence_feature_names,
-    evidence_features,
     read_message,
+    read_messages,
 )
-from smsclf.normalize import normalize
 from smsclf.tokenize import SETTINGS as TOKENIZER_SETTINGS
-from smsclf.tokenize import cutter, words
+from smsclf.tokenize import cutter
 
 _cscore = _accel.compiled("_cscore")
 #: the scoring kernel in use: compiled where built, else its pure-Python twin
@@ -337,14 +335,9 @@ class Classifier:
         return self._build(self._verdict(tokens, values), evidence)
 
     def _verdicts(self, texts: list[str]) -> tuple[list[list[Evidence]], list[_Verdict]]:
-        """A batch read stage by stage (normalise all, recognise all, segment all, score
-        all): the same functions as ``classify``, each kept warm over the batch."""
-        docs = [normalize(t) for t in texts]
-        found = [extract_normalized(d) for d in docs]
-        tokens = [words(d.text) for d in docs]
-        verdict = self._verdict
-        return found, [verdict(t, evidence_features(e)) for t, e in zip(tokens, found,
-                                                                         strict=True)]
+        """A batch read stage by stage (``read_messages``), then scored."""
+        _, found, tokens, values = read_messages(texts)
+        return found, list(map(self._verdict, tokens, values))
 
     def classify_many(self, texts: Iterable[str], n_jobs: int = 1,
                       chunk_size: int = 500) -> list[Result]:
