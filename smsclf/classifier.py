@@ -482,3 +482,17 @@ def default_classifier() -> Classifier:
             if _default is None:
                 _default = Classifier.load(default_model_path())
     return _default
+
+
+def resolve_model(model: str | os.PathLike[str] | Classifier | None) -> Classifier:
+    """A model as ``classify_frame``, ``smsclf.dask`` and ``SmsClassifier.from_model`` take
+    one: a model directory (read with ``Classifier.load``'s checks), a loaded
+    ``Classifier``, or None for the shipped model."""
+    if model is None:
+        return default_classifier()
+    if isinstance(model, Classifier):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return Classifier.load(Path(model))
+    raise TypeError(f"model must be a model directory or a Classifier, not "
+                    f"{type(model).__name__}")

@@ -35,7 +35,12 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
                       ) from exc
 
 from smsclf import frame as _frame
-from smsclf.classifier import Classifier, _worker_classifier, default_model_path
+from smsclf.classifier import (
+    Classifier,
+    _worker_classifier,
+    default_model_path,
+    resolve_model,
+)
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -81,19 +86,10 @@ def _model_ref(model: str | Path | Classifier | None) -> tuple[str | None, str, 
     """What the tasks carry for ``model`` — its folder (None: the shipped model, wherever
     smsclf is installed on the worker) and its fingerprint — and the model itself, loaded
     here once to check it and to build the frame's ``meta``."""
-    from smsclf.classifier import default_classifier
-
+    clf = resolve_model(model)
     if model is None:
-        clf = default_classifier()
         _callers[_key(None, clf.fingerprint)] = clf
         return None, clf.fingerprint, clf
-    if isinstance(model, (str, Path)):
-        clf = Classifier.load(model)
-    elif isinstance(model, Classifier):
-        clf = model
-    else:
-        raise TypeError(f"model must be a model directory or a Classifier, not "
-                        f"{type(model).__name__}")
     if clf.path is None:
         raise ValueError("this Classifier was not loaded from a folder, so workers cannot load "
                          "it: save it with `smsclf train --out DIR` and pass DIR (or "

@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from smsclf import decisive as _decisive
 from smsclf import model as _model
 from smsclf import train as _train
-from smsclf.classifier import Classifier, default_classifier
+from smsclf.classifier import Classifier, resolve_model
 from smsclf.data_io import Example
 from smsclf.features import featurize
 from smsclf.recognizers.case_number import reference_year as _reference_year
@@ -362,15 +362,7 @@ class SmsClassifier(ClassifierMixin, BaseEstimator):
         model directory (as ``smsclf.load_model`` reads it, with its checks), a loaded
         ``Classifier``, or by default the shipped model (to compare against, or to put in
         a pipeline).  ``params`` set the parameters, which only a later ``fit`` uses."""
-        if model is None:
-            classifier = default_classifier()
-        elif isinstance(model, (str, os.PathLike)):
-            classifier = Classifier.load(Path(model))
-        elif isinstance(model, Classifier):
-            classifier = model
-        else:
-            raise TypeError(f"model must be a model directory or a Classifier, not "
-                            f"{type(model).__name__}")
+        classifier = resolve_model(model)
         est = cls(**params)
         est._set_model(classifier.linear, dict(classifier.manifest), classifier)
         return est

@@ -27,19 +27,6 @@ def _pandas():
     return pandas
 
 
-def _model(model: str | Path | Classifier | None) -> Classifier:
-    from smsclf.classifier import Classifier, default_classifier
-
-    if model is None:
-        return default_classifier()
-    if isinstance(model, Classifier):
-        return model
-    if isinstance(model, (str, Path)):
-        return Classifier.load(model)
-    raise TypeError(f"model must be a model directory or a Classifier, not "
-                    f"{type(model).__name__}")
-
-
 def _texts(column: pd.Series, text: Any) -> list[str]:
     """The messages, or a TypeError naming the first row that is not a str: a missing
     message (NaN, None, pd.NA) has no verdict, and a row silently left without one would
@@ -110,7 +97,9 @@ def classify_frame(df: pd.DataFrame | pd.Series, text: Any = "text", *,
             f"classify_frame adds; rename them first, e.g. "
             f"df.rename(columns={{{taken[0]!r}: {'input_' + taken[0]!r}}})")
     texts = _texts(column, text)
-    clf = _model(model)
+    from smsclf.classifier import resolve_model
+
+    clf = resolve_model(model)
     results = clf.classify_many(texts, n_jobs=n_jobs)
     out = df.copy()
     # values as arrays, not Series: placed by position, so any index (repeated labels,
