@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -221,21 +221,33 @@ def _example(where: str, row: dict, labelled: bool, kept: tuple = ()) -> Example
 
 def read_labelled(paths: list[str | Path], min_per_label: int = 10) -> list[Example]:
     """All examples of several files, checked: no text with two labels, enough of each label."""
-    examples: list[Example] = []
+    examples = list(one_label_a_text(ex for path in paths
+                                     for ex in read_examples(path, labelled=True)))
+    check_label_counts(examples, min_per_label,
+                       hint=f" (files: {', '.join(map(str, paths))})")
+    return examples
+
+
+def one_label_a_text(examples: Iterable[Example]) -> Iterator[Example]:
+    """The examples, as they come; a DataError naming both places at the first text (blanks
+    around it aside) that has two labels.  Training data from files and from memory
+    (``SmsClassifier.fit``) is checked by this one function."""
     seen: dict[str, Example] = {}
-    for path in paths:
-        for ex in read_examples(path, labelled=True):
-            key = ex.text.strip()
-            first = seen.get(key)
-            if first is not None and first.label != ex.label:
-                raise DataError(f"{ex.where}: the same text is labelled {ex.label!r} here and "
-                                f"{first.label!r} at {first.where}")
-            seen.setdefault(key, ex)
-            examples.append(ex)
+    for ex in examples:
+        first = seen.setdefault(ex.text.strip(), ex)
+        if first.label != ex.label:
+            raise DataError(f"{ex.where}: the same text is labelled {ex.label!r} here and "
+                            f"{first.label!r} at {first.where}")
+        yield ex
+
+
+def check_label_counts(examples: list[Example], least: int, where: str = "",
+                       hint: str = "") -> None:
+    """A DataError unless every label has at least ``least`` examples; ``where`` and
+    ``hint`` place the message (" in X", " (files: …)")."""
     counts = {label: sum(ex.label == label for ex in examples) for label in LABELS}
-    few = {label: n for label, n in counts.items() if n < min_per_label}
+    few = {label: n for label, n in counts.items() if n < least}
     if few:
         detail = ", ".join(f"{n} {label!r}" for label, n in few.items())
-        raise DataError(f"too few examples: {detail}; at least {min_per_label} of each label "
-                        f"are needed (files: {', '.join(map(str, paths))})")
-    return examples
+        raise DataError(f"too few examples{where}: {detail}; at least {least} of each label "
+                        f"are needed{hint}")

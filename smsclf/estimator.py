@@ -16,7 +16,7 @@ import json
 import math
 import numbers
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from smsclf import decisive as _decisive
 from smsclf import model as _model
 from smsclf import train as _train
 from smsclf.classifier import Classifier, resolve_model
-from smsclf.data_io import Example
+from smsclf.data_io import Example, check_label_counts, one_label_a_text
 from smsclf.features import featurize
 from smsclf.recognizers.case_number import reference_year as _reference_year
 from smsclf.safe_write import write_model_dir
@@ -156,28 +156,19 @@ def _examples(X: Any, y: Any, name: str, min_per_label: int) -> list[Example]:
                          "pair up")
     if not texts:
         raise ValueError(f"{name} holds no text")
-    examples: list[Example] = []
-    seen: dict[str, Example] = {}
-    for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
-        ex = Example(text, label, f"{name}[{i}]")
-        if not text.strip():
-            raise ValueError(f"{ex.where}: empty text")
-        first = seen.setdefault(text.strip(), ex)
-        if first.label != label:
-            raise ValueError(f"{ex.where}: the same text is labelled {label!r} here and "
-                             f"{first.label!r} at {first.where}")
-        examples.append(ex)
-    _check_counts(examples, min_per_label, f"in {name}")
+    examples = list(one_label_a_text(_nonempty(
+        Example(text, label, f"{name}[{i}]")
+        for i, (text, label) in enumerate(zip(texts, labels, strict=True)))))
+    check_label_counts(examples, min_per_label, f" in {name}")
     return examples
 
 
-def _check_counts(examples: list[Example], least: int, where: str, hint: str = "") -> None:
-    counts = {label: sum(e.label == label for e in examples) for label in _model.LABELS}
-    few = {label: n for label, n in counts.items() if n < least}
-    if few:
-        detail = ", ".join(f"{n} {label!r}" for label, n in few.items())
-        raise ValueError(f"too few examples {where}: {detail}; at least {least} of each label "
-                         f"are needed{hint}")
+def _nonempty(examples: Iterable[Example]) -> Iterator[Example]:
+    """The examples; a ValueError at the first empty text (a file's reader refuses those)."""
+    for ex in examples:
+        if not ex.text.strip():
+            raise ValueError(f"{ex.where}: empty text")
+        yield ex
 
 
 def _positive_numbers(value: Any, name: str) -> tuple[float, ...]:
@@ -307,9 +298,10 @@ class SmsClassifier(ClassifierMixin, BaseEstimator):
                                  f"{fraction!r}")
             train_ex, dev_ex = _train.split_dev(examples, float(fraction))
             hint = "; give more data, another dev_fraction or an explicit dev_set"
-            _check_counts(train_ex, 1, "in the training part of X (1 - dev_fraction)", hint)
-            _check_counts(dev_ex, 1, f"in the dev part of X (dev_fraction={fraction:g}, by a "
-                          "hash of the text)", hint)
+            check_label_counts(train_ex, 1, " in the training part of X (1 - dev_fraction)",
+                               hint)
+            check_label_counts(dev_ex, 1, f" in the dev part of X (dev_fraction={fraction:g}, "
+                               "by a hash of the text)", hint)
             data = [{"path": "<SmsClassifier.fit X>", "sha256": _data_hash(examples)}]
         else:
             dev = self.dev_set
