@@ -91,9 +91,7 @@ def info() -> dict[str, object]:
     """
     from smsclf import accel
 
-    modules = accel.status()
-    core = "compiled" if all(s == "compiled" for s in modules.values()) else "pure"
-    return {"version": __version__, "core": core, "modules": modules}
+    return {"version": __version__, "core": accel.core(), "modules": accel.status()}
 
 
 def load_model(path: str) -> Classifier:

@@ -58,11 +58,16 @@ def status() -> dict[str, str]:
     return dict(_status)
 
 
+def core() -> str:
+    """``compiled`` when every compiled module runs, else ``pure``."""
+    return "compiled" if all(s == "compiled" for s in status().values()) else "pure"
+
+
 def summary() -> str:
     """One line for ``smsclf --version``: the core in use."""
-    states = status()
-    if all(s == "compiled" for s in states.values()):
+    if core() == "compiled":
         return "compiled core"
+    states = status()
     reasons = sorted({s.removeprefix("pure: ") for s in states.values() if s != "compiled"})
     what = "pure-Python core" if "compiled" not in states.values() else "partly compiled core"
     return f"{what}: " + "; ".join(reasons)
